@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -118,31 +119,41 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Report, error) {
 			ds = append(ds, fn(data, display(name))...)
 		}
 	}
+	var pinned, direct *spec.Dependencies
 	parse(FileDependencies, true, func(data []byte, file string) spec.Diagnostics {
-		_, d := spec.ParseDependencies(bytes.NewReader(data), file)
-		if opts.Strict {
-			d = promotePinning(d)
-		}
+		var d spec.Diagnostics
+		pinned, d = spec.ParseDependencies(bytes.NewReader(data), file)
 		return d
 	})
 	parse(FileDirectDeps, false, func(data []byte, file string) spec.Diagnostics {
-		_, d := spec.ParseDependencies(bytes.NewReader(data), file)
+		var d spec.Diagnostics
+		direct, d = spec.ParseDependencies(bytes.NewReader(data), file)
 		// dependencies.in holds loose requirements by design.
 		return dropPinning(d)
 	})
+	if pinned != nil && direct != nil {
+		ds = append(ds, crossCheck(direct, pinned, display(FileDirectDeps))...)
+	}
+	if opts.Strict {
+		ds = promotePinning(ds)
+	}
 	parse(FileExternal, true, func(data []byte, file string) spec.Diagnostics {
 		_, d := spec.ParseExternal(bytes.NewReader(data), file)
 		return d
 	})
 
 	// bin/wsgiapp, checked with the app's own Python when one is found.
-	py := rep.findPython(ctx, dir, opts, cfg)
+	py, pyErr := rep.findPython(ctx, dir, opts, cfg)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	wds := CheckWSGIApp(ctx, py, filepath.Join(dir, filepath.FromSlash(FileWSGIApp)))
 	for i := range wds {
 		wds[i].File = display(FileWSGIApp)
+		if wds[i].Code == "W003" && pyErr != nil {
+			// Say why no interpreter was used.
+			wds[i].Hint += " (" + errText(pyErr) + ")"
+		}
 	}
 	ds = append(ds, wds...)
 	if err := ctx.Err(); err != nil {
@@ -155,7 +166,7 @@ func Validate(ctx context.Context, opts ValidateOptions) (*Report, error) {
 // then bundle.toml's interpreter, then the bundle's own .venv (the app's
 // Python once `bundle sync` has run), then a PATH search honouring
 // requires-python.
-func (rep *Report) findPython(ctx context.Context, dir string, opts ValidateOptions, cfg *spec.Config) *Python {
+func (rep *Report) findPython(ctx context.Context, dir string, opts ValidateOptions, cfg *spec.Config) (*Python, error) {
 	fo := FindPythonOptions{Explicit: opts.Python, Dir: dir, PathList: opts.PathList}
 	if cfg != nil {
 		fo.Interpreter = cfg.Python.Interpreter
@@ -171,10 +182,10 @@ func (rep *Report) findPython(ctx context.Context, dir string, opts ValidateOpti
 	}
 	py, err := FindPython(ctx, fo)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	rep.Python = py.String()
-	return py
+	return py, nil
 }
 
 func (rep *Report) finish(ds spec.Diagnostics) *Report {
@@ -197,8 +208,45 @@ func (rep *Report) finish(ds spec.Diagnostics) *Report {
 }
 
 // pinningCodes are the diagnostics that say dependencies.txt is not in
-// pinned form.
-var pinningCodes = map[string]bool{"D006": true, "D007": true}
+// pinned form, or does not pin what dependencies.in asks for.
+var pinningCodes = map[string]bool{"D006": true, "D007": true, "D011": true, "D012": true}
+
+// crossCheck reports each direct requirement of dependencies.in that
+// dependencies.txt does not pin (D011), or pins at a version outside the
+// requirement's specifier (D012). Both are warnings: a fresh `bundle init`
+// leaves dependencies.txt empty until `bundle pin` runs.
+func crossCheck(direct, pinned *spec.Dependencies, inFile string) spec.Diagnostics {
+	pins := map[string][]spec.DepLine{}
+	for _, p := range pinned.Requirements {
+		n := spec.NormalizeName(p.Req.Name)
+		pins[n] = append(pins[n], p)
+	}
+	var ds spec.Diagnostics
+	for _, d := range direct.Requirements {
+		ps := pins[spec.NormalizeName(d.Req.Name)]
+		if len(ps) == 0 {
+			ds = append(ds, spec.Diagnostic{File: inFile, Line: d.Line, Column: d.Column,
+				Severity: spec.SeverityWarning, Code: "D011",
+				Message: fmt.Sprintf("%s is not pinned in %s", d.Raw, FileDependencies),
+				Hint:    "Run `bundle pin` to pin the direct requirements and what they need."})
+			continue
+		}
+		for _, p := range ps {
+			if !p.Pinned() {
+				continue // D006 already says so
+			}
+			v, err := spec.ParseVersion(p.Req.Specifier[0].Version)
+			if err != nil || d.Req.Specifier.Contains(v, true) {
+				continue
+			}
+			ds = append(ds, spec.Diagnostic{File: inFile, Line: d.Line, Column: d.Column,
+				Severity: spec.SeverityWarning, Code: "D012",
+				Message: fmt.Sprintf("%s pins %s, which does not satisfy %s", FileDependencies, p.Raw, d.Raw),
+				Hint:    "Run `bundle pin --upgrade-package " + spec.NormalizeName(d.Req.Name) + "` to pin a version that fits."})
+		}
+	}
+	return ds
+}
 
 func promotePinning(ds spec.Diagnostics) spec.Diagnostics {
 	for i := range ds {

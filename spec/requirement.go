@@ -81,6 +81,11 @@ func ParseRequirement(s string) (*Requirement, error) {
 
 // String returns the requirement in packaging's normalized str() form.
 // As in packaging 21.3, a URL follows the name as "name@ url".
+//
+// One deliberate difference: when a clause uses "===" and a marker
+// follows, a space is written before the ';' ("pkg===1.0 ; marker"),
+// because "===" takes every character up to whitespace and packaging's
+// "pkg===1.0; marker" does not parse back.
 func (r *Requirement) String() string {
 	if r == nil {
 		return ""
@@ -113,6 +118,9 @@ func (r *Requirement) String() string {
 		}
 	}
 	if r.Marker != nil {
+		if r.URL == "" && r.Specifier.hasArbitrary() {
+			b.WriteByte(' ')
+		}
 		b.WriteString("; ")
 		b.WriteString(r.Marker.String())
 	}

@@ -130,6 +130,15 @@ func (s SpecifierSet) HasLegacy() bool {
 	return false
 }
 
+func (s SpecifierSet) hasArbitrary() bool {
+	for _, c := range s {
+		if c.Op == "===" && !c.Legacy {
+			return true
+		}
+	}
+	return false
+}
+
 // Contains reports whether v satisfies every clause. With prereleases false,
 // pre-release versions are excluded unless a clause itself names a
 // pre-release (packaging's default, "in_default" in the golden cases); with

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"encoding/hex"
 	"os"
+	"os/exec"
+	"strings"
 	"path/filepath"
 	"testing"
 
@@ -35,6 +38,10 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
 		RequireExplicitExec: true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"crlf":       cmdCRLF,
+			"writebytes": cmdWriteBytes,
+		},
 		UpdateScripts:       *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SHARED", shared)
@@ -42,6 +49,13 @@ func TestScripts(t *testing.T) {
 			// A real PATH, so that the bin/wsgiapp check finds python3.
 			env.Setenv("PATH", os.Getenv("PATH"))
 			env.Setenv("HOME", env.WorkDir)
+			// The directory holding the bundle command alone, for scripts
+			// that need a PATH without python.
+			bin, err := exec.LookPath("bundle")
+			if err != nil {
+				return err
+			}
+			env.Setenv("BUNDLEBIN", filepath.Dir(bin))
 			for _, k := range []string{"PYENV_ROOT", "PYENV_VERSION"} {
 				if v, ok := os.LookupEnv(k); ok {
 					env.Setenv(k, v)
@@ -50,4 +64,28 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// cmdCRLF rewrites each named file with CRLF line endings: crlf FILE...
+func cmdCRLF(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: crlf FILE...")
+	}
+	for _, name := range args {
+		data := ts.ReadFile(name)
+		data = strings.ReplaceAll(data, "\r\n", "\n")
+		data = strings.ReplaceAll(data, "\n", "\r\n")
+		ts.Check(os.WriteFile(ts.MkAbs(name), []byte(data), 0o644))
+	}
+}
+
+// cmdWriteBytes writes hex-decoded bytes to a file, for input that a txtar
+// archive cannot hold (invalid UTF-8): writebytes FILE HEX
+func cmdWriteBytes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: writebytes FILE HEX")
+	}
+	data, err := hex.DecodeString(args[1])
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o644))
 }
