@@ -906,8 +906,8 @@ func TestInitThenValidate(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, d := range rep.Diagnostics {
-				// Not pinned yet (D006/D007) is expected after init.
-				if d.Code != "D006" && d.Code != "D007" {
+				// Not pinned yet (D006, D007, D011) is expected after init.
+				if d.Code != "D006" && d.Code != "D007" && d.Code != "D011" {
 					t.Errorf("%s (hint: %s)", d, d.Hint)
 				}
 			}

@@ -167,13 +167,15 @@ type Run struct {
 // Package is the [package] table.
 type Package struct {
 	// Prefix is the absolute path where the packages install the app, key
-	// "prefix". Default "/opt/" + App.Name.
+	// "prefix". Default ("" in the file, too) "/opt/" + App.Name.
 	Prefix string
 
-	// User is the service user, key "user". Default App.Name.
+	// User is the service user, key "user". Default ("" in the file, too)
+	// App.Name.
 	User string
 
-	// Group is the service group, key "group". Default User.
+	// Group is the service group, key "group". Default ("" in the file,
+	// too) User.
 	Group string
 
 	// External maps external dependency names to distribution packages,
@@ -1087,6 +1089,8 @@ func (c *tomlChecker) pkg(m map[string]any, cfg *Config) {
 	c.unknownKeys(tbl, p, []string{"prefix", "user", "group", "external"}, "[package]")
 	if s, ok := c.str(tbl, p, "prefix", `"/opt/hello"`); ok {
 		switch {
+		case s == "":
+			// "" means the default, /opt/<app.name>.
 		case !strings.HasPrefix(s, "/") || path.Clean(s) == "/":
 			c.errorf("T003", child(p, "prefix"), "write an absolute directory below /, such as \"/opt/hello\"",
 				"package.prefix %q is not an absolute directory below /", s)
@@ -1098,7 +1102,7 @@ func (c *tomlChecker) pkg(m map[string]any, cfg *Config) {
 		}
 	}
 	for _, k := range []string{"user", "group"} {
-		if s, ok := c.str(tbl, p, k, `"hello"`); ok {
+		if s, ok := c.str(tbl, p, k, `"hello"`); ok && s != "" { // "" means the default
 			if !reUnixUser.MatchString(s) {
 				c.errorf("T003", child(p, k),
 					"use at most 32 lower-case letters, digits, _ and -, starting with a letter or _",

@@ -367,3 +367,63 @@ func TestValidSPDX(t *testing.T) {
 		}
 	}
 }
+
+// designExample is the annotated bundle.toml of design.md, every key with
+// its default (or an example value), verbatim.
+const designExample = `spec = "1"                 # REQUIRED. string. spec version of the standard. Current: "1".
+
+[app]                      # REQUIRED table
+name = "hello"             # REQUIRED. PEP 508 project name; SHOULD be lower-case ASCII [a-z0-9-] (used for
+                           #   package names and the service user). Regex: ^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$
+version = "1.0.0"          # REQUIRED. semver 2.0, full MAJOR.MINOR.PATCH (semver.StrictNewVersion); used for package versions
+description = ""           # default "". one line.
+license = ""               # default "". SPDX expression, e.g. "MIT".
+maintainer = ""            # default "". "Name <email>".
+homepage = ""              # default "". absolute http(s) URL.
+
+[python]
+requires-python = ""       # default "" (any). PEP 440 specifier set, e.g. ">=3.9".
+interpreter = ""           # default "" (search: python3.X on PATH matching requires-python, then python3).
+                           #   A command name or an absolute path.
+
+[index]                    # where pin/sync find distributions. Defaults when the table is absent:
+url = "https://pypi.org/simple"   # default that. PEP 503/691 simple index base URL (http, https or file).
+extra-urls = []            # default []. more simple indexes, consulted after url.
+find-links = []            # default []. directories or URLs of wheels (relative paths are relative to the bundle).
+no-index = false           # default false. true: use only find-links.
+
+[run]
+listen = ["127.0.0.1:8000"]  # default that. each: "HOST:PORT", "[::1]:PORT", ":PORT", "unix:/path/to.sock", "fd:N"
+workers = 1                # default 1. processes; 0 means one per CPU. integer >= 0.
+threads = 4                # default 4. Python threads per process. integer >= 1.
+max-body-bytes = 10485760  # default 10485760 (10 MiB). integer >= 0; request bodies above it get 413.
+graceful-timeout = "30s"   # default "30s". Go duration string (time.ParseDuration syntax), > 0 for all timeouts.
+read-header-timeout = "10s"# default "10s".
+read-timeout = "60s"       # default "60s".
+write-timeout = "60s"      # default "60s".
+idle-timeout = "120s"      # default "120s".
+access-log = "stdout"      # default "stdout". "stdout", "syslog" or "off".
+access-log-format = "combined" # default "combined". "common", "combined" or "json".
+trusted-proxies = []       # default [] (X-Forwarded-* ignored). CIDRs or IPs.
+[run.environment]          # default {}. string -> string, set for the app process. Keys: ^[A-Za-z_][A-Za-z0-9_]*$
+
+[package]
+prefix = ""                # default "/opt/<app.name>". absolute path where rpm/deb install the app.
+user = ""                  # default <app.name>. service user.
+group = ""                 # default same as user.
+[package.external.deb]     # default {}. external dependency name (as in external-dependencies.txt, normalized)
+libfoo = "libfoo1"         #   -> Debian package name(s), comma-separated string. Overrides the built-in table.
+[package.external.rpm]     # same for RPM.
+`
+
+func TestParseBundleTOMLDesignExample(t *testing.T) {
+	cfg, ds := parseTOMLForTest(t, designExample)
+	if len(ds) != 0 {
+		t.Fatalf("diagnostics:\n%s", formatDiagList(ds))
+	}
+	def, _ := parseTOMLForTest(t, minimalBundleTOML)
+	def.Package.External.Deb["libfoo"] = "libfoo1"
+	if !reflect.DeepEqual(cfg, def) {
+		t.Errorf("the design's example does not give the defaults:\n%+v\n%+v", cfg, def)
+	}
+}

@@ -283,7 +283,7 @@ func (p *pepMarkerParser) operand(i int, after string) (pepMoperand, int, *Synta
 		word := s[j:k]
 		if pepIsDigit(word[0]) || (after != "" && pepSuggestVariable(word) == "") {
 			return pepMoperand{}, 0, &SyntaxError{Kind: KindSyntax, Offset: j,
-				Msg:  "marker values must be quoted, found " + word,
+				Msg:  "marker values must be quoted, found '" + word + "'",
 				Hint: "Quote the value, as in python_version >= \"3.8\" or os_name == \"nt\": write \"" + word + "\"."}
 		}
 		return pepMoperand{}, 0, pepUnknownVariable(s, j)
@@ -421,8 +421,9 @@ func pepUnescapeMarkerString(v string) string {
 // output would not parse back to the same marker: a doubly parenthesized
 // "or" group next to an "and" keeps its parentheses (21.3 prints
 // 'a and ((b or c))' as 'a and b or c'), and a string containing '"' is
-// printed in single quotes, with a newline or carriage return written as
-// \n or \r.
+// printed in single quotes, and a tab, newline or carriage return is
+// written as \t, \n or \r (packaging writes them raw; a raw tab would
+// come back as spaces, the others do not parse).
 func (m *Marker) String() string {
 	if m == nil || m.root == nil {
 		return ""
@@ -507,8 +508,8 @@ func pepQuoteValue(v string) string {
 	if strings.IndexByte(v, '"') >= 0 {
 		q = `'`
 	}
-	if strings.ContainsAny(v, "\n\r") {
-		v = strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(v)
+	if strings.ContainsAny(v, "\t\n\r") {
+		v = strings.NewReplacer("\t", `\t`, "\n", `\n`, "\r", `\r`).Replace(v)
 	}
 	return q + v + q
 }
@@ -519,7 +520,8 @@ func pepQuoteValue(v string) string {
 //
 // Where packaging would raise instead of answering (a variable missing from
 // env, or "~=" / "===" between strings that are not versions), Evaluate
-// returns false; EvaluateErr reports the error.
+// returns false; EvaluateErr reports the error. A nil *Marker (a
+// requirement without one) evaluates to true.
 func (m *Marker) Evaluate(env Environment, extra string) bool {
 	ok, err := m.EvaluateErr(env, extra)
 	return ok && err == nil

@@ -99,8 +99,14 @@ func pepCanonicalizeVersion(s string) string {
 }
 
 // String returns the clause as packaging prints it: operator and version,
-// with no space between.
-func (c Specifier) String() string { return c.Op + c.Version }
+// with no space between. (A legacy clause such as "> =1", whose operator
+// and version would read back as another operator, keeps a space.)
+func (c Specifier) String() string {
+	if c.Legacy && strings.HasPrefix(c.Version, "=") && (c.Op == "<" || c.Op == ">" || c.Op == "==") {
+		return c.Op + " " + c.Version
+	}
+	return c.Op + c.Version
+}
 
 // String returns the clauses sorted by their string form and joined by
 // commas, as packaging's str(SpecifierSet) does.
@@ -544,7 +550,7 @@ func pepParseClause(piece string, base int, full string) (Specifier, *SyntaxErro
 					Kind:   KindSpecifier,
 					Offset: base + j + k,
 					Msg:    "invalid specifier '" + strings.TrimSpace(piece) + "': the version after '===' cannot contain whitespace",
-					Hint:   "'===' compares the version as a plain string; write it without spaces.",
+					Hint:   "The '===' operator compares the version as a plain string; write it without spaces.",
 				}
 			}
 		}
@@ -577,7 +583,7 @@ func pepParseClause(piece string, base int, full string) (Specifier, *SyntaxErro
 		}
 	}
 	if !ok || sc.i != end {
-		e := sc.syntaxError(piece[:end], op)
+		e := sc.syntaxError(op)
 		e.Offset += base
 		if mode == pepModeCompat && len(sc.v.Release) < 2 && !sc.failed {
 			if strings.HasPrefix(piece[sc.i:end], ".*") {

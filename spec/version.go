@@ -51,7 +51,7 @@ func ParseVersion(s string) (Version, error) {
 	var sc pepVscanner
 	sc.init(s[:end], start, pepModeVersion)
 	if !sc.scan() || sc.i != end {
-		return Version{}, sc.syntaxError(s, "")
+		return Version{}, sc.syntaxError("")
 	}
 	return sc.v, nil
 }
@@ -601,9 +601,9 @@ func pepNormalizeLocalSegment(seg string) string {
 	return seg
 }
 
-// syntaxError explains why the text did not scan as a whole version. full
-// is the whole input (for the message), op the specifier operator if any.
-func (sc *pepVscanner) syntaxError(full, op string) *SyntaxError {
+// syntaxError explains why the text did not scan as a whole version; op is
+// the specifier operator, if any.
+func (sc *pepVscanner) syntaxError(op string) *SyntaxError {
 	e := &SyntaxError{Kind: KindVersion, Hint: pepVersionHint}
 	text := strings.TrimSpace(sc.s[sc.start:])
 	what := "invalid version '" + text + "'"
