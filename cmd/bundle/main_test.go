@@ -4,8 +4,8 @@ import (
 	"encoding/hex"
 	"os"
 	"os/exec"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -42,7 +42,7 @@ func TestScripts(t *testing.T) {
 			"crlf":       cmdCRLF,
 			"writebytes": cmdWriteBytes,
 		},
-		UpdateScripts:       *update,
+		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SHARED", shared)
 			env.Setenv("EXAMPLES", examples)
