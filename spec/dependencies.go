@@ -507,10 +507,11 @@ func (p *depParser) parseRequirement(ll *logicalLine, toks []token) {
 	if i := strings.IndexByte(shown, ';'); i >= 0 {
 		shown = strings.TrimSpace(shown[:i])
 	}
+	// At most one of D006 and D007 per requirement (SPEC.md 6.7): an
+	// unpinned line's hashes are moot until it is pinned.
 	if !dl.Pinned() {
 		p.add(SeverityWarning, "D006", line, col, fmt.Sprintf("%s is not pinned", shown), hintPinned)
-	}
-	if !dl.HasSHA256() {
+	} else if !dl.HasSHA256() {
 		p.add(SeverityWarning, "D007", line, col, fmt.Sprintf("%s has no sha256 hash", shown), hintHash)
 	}
 }
