@@ -5,13 +5,15 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo deve
 LDFLAGS := -X github.com/bundle-wsgi/bundle/internal/cli.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: all build test vet fmt-check fuzz demo clean
+.PHONY: all build test vet fmt-check fuzz demo demo-smoke clean
 
 all: build
 
+# dist/bundle, and the runtime wheel dist/bundle_runtime-*.whl (needs gcc).
 build:
 	@mkdir -p dist
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/bundle ./cmd/bundle
+	GO=$(GO) ./runtime/build.sh dist
 
 fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
@@ -27,10 +29,15 @@ test: fmt-check vet
 fuzz:
 	./.ci/fuzz $(FUZZTIME)
 
-# The main job for now: scaffold a bundle in a plain Flask repo, then validate
-# it and the examples. (Serving comes with the runtime, issue 3.)
+# The main job: init and validate, then serve examples/flask on
+# 127.0.0.1:$(PORT) with the in-process runtime (Ctrl-C stops it).
+PORT ?= 8000
 demo: build
-	./examples/demo.sh dist/bundle
+	PORT=$(PORT) ./examples/demo.sh dist
+
+# The same, bounded: serve on a free port, check it with curl, stop (CI).
+demo-smoke: build
+	DEMO_SMOKE=1 ./examples/demo.sh dist
 
 clean:
 	rm -rf dist

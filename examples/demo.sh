@@ -1,18 +1,36 @@
 #!/usr/bin/env bash
-# The main job until the runtime lands: take a plain Flask repository (the
-# Flask example's own source, without its bundle files), make it a bundle with
-# `bundle init`, validate it, then validate both examples.
-# Usage: examples/demo.sh [PATH/TO/bundle]
+# The main job: serve examples/flask with bundle's in-process runtime.
+#
+#  1. Take a plain Flask repository (the example's own source, without its
+#     bundle files), make it a bundle with `bundle init` and validate it.
+#  2. Validate both examples in pinned form.
+#  3. Make a virtualenv holding Flask (from ../shared/wheelhouse: there is no
+#     PyPI here) and the bundle_runtime wheel from dist/ (`bundle sync` will do
+#     this step once it lands, issue 5).
+#  4. Serve examples/flask with `python bin/wsgiapp`: the same code path that
+#     `bundle run` will use on a server.
+#
+# Usage: examples/demo.sh DISTDIR     (make demo; PORT=8000 by default)
+#        DEMO_SMOKE=1 examples/demo.sh DISTDIR
+#          serves on a free port, checks two pages with curl, stops it with
+#          SIGTERM and exits (for CI).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bundle="$(cd "$(dirname "${1:-dist/bundle}")" && pwd)/$(basename "${1:-dist/bundle}")"
+root="$(cd "$here/.." && pwd)"
+dist="$(cd "${1:-$root/dist}" && pwd)"
+shared="${BUNDLE_SHARED:-$root/../shared}"
+bundle="$dist/bundle"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 repo="$work/myflaskapp"
 mkdir -p "$repo"
 cp -r "$here/flask/app.py" "$here/flask/templates" "$here/flask/requirements.txt" "$repo/"
-
 echo "\$ bundle init $repo"
 "$bundle" init "$repo"
 echo
@@ -24,3 +42,47 @@ for ex in hello flask; do
   "$bundle" validate --strict "$here/$ex"
   echo
 done
+
+wheel="$(ls -t "$dist"/bundle_runtime-*.whl | head -n 1)"
+venv="$dist/demo-venv"
+stamp="$venv/.installed-$(basename "$wheel")"
+if [ ! -e "$stamp" ]; then
+  echo "\$ python3 -m venv $venv && pip install --no-index --find-links $shared/wheelhouse flask $(basename "$wheel")"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-index \
+    --find-links "$shared/wheelhouse" flask "$wheel"
+  touch "$stamp"
+  echo
+fi
+
+app="$here/flask/bin/wsgiapp"
+if [ -z "${DEMO_SMOKE:-}" ]; then
+  echo "\$ python examples/flask/bin/wsgiapp --listen 127.0.0.1:${PORT:-8000}    (Ctrl-C stops it)"
+  exec "$venv/bin/python" "$app" --listen "127.0.0.1:${PORT:-8000}"
+fi
+
+# Smoke mode: serve on a free port, check, stop.
+log="$work/server.log"
+"$venv/bin/python" "$app" --listen 127.0.0.1:0 >"$log" 2>&1 &
+server_pid=$!
+port=""
+for _ in $(seq 1 100); do
+  port="$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$' | head -n 1 || true)"
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "demo: the server did not start:"; cat "$log"; exit 1; }
+echo "\$ curl http://127.0.0.1:$port/?name=bundle"
+curl -fsS "http://127.0.0.1:$port/?name=bundle" | tee "$work/page"
+echo
+grep -q 'Hello, bundle!' "$work/page"
+echo "\$ curl http://127.0.0.1:$port/health"
+curl -fsS "http://127.0.0.1:$port/health"
+echo
+kill -TERM "$server_pid"
+wait "$server_pid"
+server_pid=""
+echo "server log:"
+cat "$log"
+echo "demo: ok"
