@@ -108,6 +108,7 @@ Exit codes: 0 success, 1 failure (validate: the bundle is invalid),
 	root.AddCommand(
 		newInitCmd().cmd,
 		newValidateCmd().cmd,
+		newPinCmd().cmd,
 	)
 	// Cobra's own argument validators return plain errors; mark them as
 	// usage errors so they exit 2.

@@ -1,0 +1,128 @@
+package resolve
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/bundle-wsgi/bundle/internal/wheel"
+	"github.com/bundle-wsgi/bundle/spec"
+)
+
+// MemoryProvider is a Provider over distributions held in memory, for
+// tests and synthetic universes. Build it with NewMemoryProvider.
+type MemoryProvider struct {
+	dists map[string][]memDist
+	// Calls counts Metadata calls.
+	Calls int
+}
+
+type memDist struct {
+	meta   *wheel.Metadata
+	yanked bool
+}
+
+// MemoryRelease is one version of a distribution for NewMemoryProvider.
+type MemoryRelease struct {
+	Name    string // as written; normalized by the provider
+	Version string
+	// Requires are Requires-Dist values.
+	Requires []string
+	// Extras are Provides-Extra values.
+	Extras []string
+	// RequiresPython is the Requires-Python value.
+	RequiresPython string
+	// Yanked marks the release yanked.
+	Yanked bool
+}
+
+// NewMemoryProvider builds a provider from releases.
+func NewMemoryProvider(releases []MemoryRelease) (*MemoryProvider, error) {
+	p := &MemoryProvider{dists: map[string][]memDist{}}
+	for _, r := range releases {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Metadata-Version: 2.1\nName: %s\nVersion: %s\n", r.Name, r.Version)
+		if r.RequiresPython != "" {
+			fmt.Fprintf(&b, "Requires-Python: %s\n", r.RequiresPython)
+		}
+		for _, e := range r.Extras {
+			fmt.Fprintf(&b, "Provides-Extra: %s\n", e)
+		}
+		for _, q := range r.Requires {
+			fmt.Fprintf(&b, "Requires-Dist: %s\n", q)
+		}
+		m, err := wheel.ParseMetadata([]byte(b.String()))
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", r.Name, r.Version, err)
+		}
+		n := spec.NormalizeName(r.Name)
+		p.dists[n] = append(p.dists[n], memDist{m, r.Yanked})
+	}
+	return p, nil
+}
+
+// Candidates implements Provider.
+func (p *MemoryProvider) Candidates(_ context.Context, name string) ([]Candidate, error) {
+	ds, ok := p.dists[name]
+	if !ok {
+		var names []string
+		for n := range p.dists {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, Unavailable(name, ErrNotFound, "there is no distribution named %s%s", name, DidYouMean(name, names))
+	}
+	var out []Candidate
+	for _, d := range ds {
+		out = append(out, Candidate{Version: d.meta.Version, Yanked: d.yanked})
+	}
+	return out, nil
+}
+
+// Metadata implements Provider.
+func (p *MemoryProvider) Metadata(_ context.Context, name string, v spec.Version) (*wheel.Metadata, error) {
+	p.Calls++
+	for _, d := range p.dists[name] {
+		if d.meta.Version.Equal(v) {
+			return d.meta, nil
+		}
+	}
+	return nil, fmt.Errorf("%s %s: not found", name, v)
+}
+
+// DidYouMean returns " (did you mean X?)" for the known name closest to
+// name by edit distance, or "" when none is close.
+func DidYouMean(name string, known []string) string {
+	best, bestD := "", 0
+	for _, k := range known {
+		d := editDistance(name, k)
+		if d <= max(2, len(name)/3) && (best == "" || d < bestD) {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return " (did you mean " + best + "?)"
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := 1
+			if a[i-1] == b[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
