@@ -285,16 +285,15 @@ func TestPinIndexPrecedence(t *testing.T) {
 	wh := pinWheelhouse(t)
 	srv := httptest.NewServer(wheelhouseIndex(t, wh))
 	defer srv.Close()
-	dir := newPinBundle(t, "--find-links /nonexistent\nitsdangerous\n")
+	dir := newPinBundle(t, "--extra-index-url http://127.0.0.1:1/extra\nitsdangerous\n")
 	os.WriteFile(filepath.Join(dir, FileBundleTOML), []byte("spec = \"1\"\n[app]\nname = \"app\"\nversion = \"1.0.0\"\n[index]\nurl = \"http://127.0.0.1:1/simple\"\n"), 0o644)
 
 	o := pinOpts(t, dir)
 	o.FindLinks, o.NoIndex = nil, false
-	env := map[string]string{"PIP_INDEX_URL": srv.URL + "/simple/"}
+	env := map[string]string{"PIP_INDEX_URL": srv.URL + "/simple/", "PIP_EXTRA_INDEX_URL": srv.URL + "/simple/"}
 	o.Getenv = func(k string) string { return env[k] }
-	// dependencies.in's --find-links does not exist: it must be
-	// overridden by PIP_FIND_LINKS; bundle.toml's url by PIP_INDEX_URL.
-	env["PIP_FIND_LINKS"] = wh
+	// bundle.toml's url is overridden by PIP_INDEX_URL, dependencies.in's
+	// --extra-index-url by PIP_EXTRA_INDEX_URL.
 	res, err := Pin(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -302,20 +301,33 @@ func TestPinIndexPrecedence(t *testing.T) {
 	if got := strings.Join(pinned(res), " "); got != "itsdangerous==2.2.0" {
 		t.Errorf("got %s", got)
 	}
-	if !bytes.Contains(res.Content, []byte("--find-links /nonexistent\n")) {
+	if !bytes.Contains(res.Content, []byte("--extra-index-url http://127.0.0.1:1/extra\n")) {
 		t.Error("the option lines of dependencies.in are not kept")
 	}
-	// A flag beats the environment.
+	// A flag beats the environment; find-links from the environment are
+	// combined with the others.
+	env["PIP_FIND_LINKS"] = wh
 	o.IndexURL = "http://127.0.0.1:1/none"
 	o.NoIndex = true
 	if _, err := Pin(context.Background(), o); err != nil {
 		t.Errorf("--no-index with find-links from the environment: %v", err)
 	}
-	// Without the environment, dependencies.in's find-links is used, and
-	// fails.
-	o = pinOpts(t, dir)
+	// A find-links directory from PIP_FIND_LINKS that does not exist is
+	// skipped with a warning, as pip does.
+	var out bytes.Buffer
+	env["PIP_FIND_LINKS"] = "/nonexistent " + wh
+	o.Out = &out
+	if _, err := Pin(context.Background(), o); err != nil {
+		t.Errorf("PIP_FIND_LINKS with a missing directory: %v", err)
+	}
+	if !strings.Contains(out.String(), "warning: find-links /nonexistent (from PIP_FIND_LINKS) skipped") {
+		t.Errorf("no warning for the missing PIP_FIND_LINKS directory:\n%s", out.String())
+	}
+	// One from the bundle's own files is an error that names it.
+	dir2 := newPinBundle(t, "--find-links /nonexistent\nitsdangerous\n")
+	o = pinOpts(t, dir2)
 	o.FindLinks, o.NoIndex = nil, true
-	if _, err := Pin(context.Background(), o); err == nil || !strings.Contains(err.Error(), "/nonexistent") {
+	if _, err := Pin(context.Background(), o); err == nil || !strings.Contains(err.Error(), "find-links /nonexistent (from dependencies.in)") {
 		t.Errorf("dependencies.in find-links: %v", err)
 	}
 }
