@@ -107,8 +107,20 @@ func (r *Requirement) String() string {
 		}
 		b.WriteByte(']')
 	}
+	arbitraryLast := false
 	if len(r.Specifier) > 0 {
-		b.WriteString(r.Specifier.String())
+		// As SpecifierSet.String, except that legacy clauses keep the
+		// order they were written in: sorted, some of them no longer read
+		// back (such as "> =" after "===", found by fuzzing).
+		strs := make([]string, len(r.Specifier))
+		for i, c := range r.Specifier {
+			strs[i] = c.String()
+		}
+		if !r.Specifier.HasLegacy() {
+			sort.Strings(strs)
+		}
+		b.WriteString(strings.Join(strs, ","))
+		arbitraryLast = strings.HasPrefix(strs[len(strs)-1], "===")
 	}
 	if r.URL != "" {
 		b.WriteString("@ ")
@@ -118,7 +130,7 @@ func (r *Requirement) String() string {
 		}
 	}
 	if r.Marker != nil {
-		if r.URL == "" && r.Specifier.hasArbitrary() {
+		if r.URL == "" && arbitraryLast {
 			b.WriteByte(' ')
 		}
 		b.WriteString("; ")
