@@ -4,9 +4,9 @@
 #  1. Take a plain Flask repository (the example's own source, without its
 #     bundle files), make it a bundle with `bundle init` and validate it.
 #  2. Validate both examples in pinned form.
-#  3. Make a virtualenv holding Flask (from ../shared/wheelhouse: there is no
-#     PyPI here) and the bundle_runtime wheel from dist/ (`bundle sync` will do
-#     this step once it lands, issue 5).
+#  3. `bundle sync examples/flask`: create examples/flask/.venv and install the
+#     pinned wheels (from ../shared/wheelhouse, the example's find-links: there
+#     is no PyPI here) and the bundle_runtime wheel from dist/.
 #  4. Serve examples/flask with `python bin/wsgiapp`: the same code path that
 #     `bundle run` will use on a server.
 #
@@ -18,7 +18,6 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 dist="$(cd "${1:-$root/dist}" && pwd)"
-shared="${BUNDLE_SHARED:-$root/../shared}"
 bundle="$dist/bundle"
 work="$(mktemp -d)"
 server_pid=""
@@ -43,28 +42,20 @@ for ex in hello flask; do
   echo
 done
 
-wheel="$(ls -t "$dist"/bundle_runtime-*.whl | head -n 1)"
-venv="$dist/demo-venv"
-stamp="$venv/.installed-$(basename "$wheel")"
-if [ ! -e "$stamp" ]; then
-  echo "\$ python3 -m venv $venv && pip install --no-index --find-links $shared/wheelhouse flask $(basename "$wheel")"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-index \
-    --find-links "$shared/wheelhouse" flask "$wheel"
-  touch "$stamp"
-  echo
-fi
+echo "\$ bundle sync examples/flask"
+"$bundle" sync "$here/flask"
+echo
+py="$here/flask/.venv/bin/python"
 
 app="$here/flask/bin/wsgiapp"
 if [ -z "${DEMO_SMOKE:-}" ]; then
   echo "\$ python examples/flask/bin/wsgiapp --listen 127.0.0.1:${PORT:-8000}    (Ctrl-C stops it)"
-  exec "$venv/bin/python" "$app" --listen "127.0.0.1:${PORT:-8000}"
+  exec "$py" "$app" --listen "127.0.0.1:${PORT:-8000}"
 fi
 
 # Smoke mode: serve on a free port, check, stop.
 log="$work/server.log"
-"$venv/bin/python" "$app" --listen 127.0.0.1:0 >"$log" 2>&1 &
+"$py" "$app" --listen 127.0.0.1:0 >"$log" 2>&1 &
 server_pid=$!
 port=""
 for _ in $(seq 1 100); do

@@ -109,6 +109,7 @@ Exit codes: 0 success, 1 failure (validate: the bundle is invalid),
 		newInitCmd().cmd,
 		newValidateCmd().cmd,
 		newPinCmd().cmd,
+		newSyncCmd().cmd,
 	)
 	// Cobra's own argument validators return plain errors; mark them as
 	// usage errors so they exit 2.
