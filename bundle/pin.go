@@ -505,13 +505,18 @@ func localTarget(ctx context.Context, opts PinOptions, cfg *spec.Config) (string
 			}
 		}
 	}
-	py, err := FindPython(ctx, FindPythonOptions{Interpreter: cfg.Python.Interpreter, Dir: opts.Dir, RequiresPython: cfg.Python.RequiresPython})
+	// The target query runs in the version query's process: one
+	// interpreter start instead of two.
+	py, err := FindPython(ctx, FindPythonOptions{Interpreter: cfg.Python.Interpreter, Dir: opts.Dir,
+		RequiresPython: cfg.Python.RequiresPython, Probe: pyTargetScript})
 	if err != nil {
 		return "", nil, err
 	}
-	t, err := queryTarget(ctx, py.Path)
-	if err != nil {
-		return "", nil, err
+	t := new(pyTarget)
+	if json.Unmarshal([]byte(py.ProbeOutput), t) != nil {
+		if t, err = queryTarget(ctx, py.Path); err != nil {
+			return "", nil, err
+		}
 	}
 	if cache != nil {
 		if data, err := json.Marshal(map[string]any{"path": py.Path, "target": t}); err == nil {
