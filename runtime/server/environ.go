@@ -1,11 +1,13 @@
 package server
 
 import (
+	"encoding/binary"
 	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // client is who sent a request, after trusted-proxy handling.
@@ -41,8 +43,10 @@ func (p proxies) clientOf(r *http.Request) client {
 	var peerTrusted bool
 	if host, port, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		c.addr, c.port = host, port
-		if a, err := netip.ParseAddr(host); err == nil {
-			peerTrusted = p.trusted(a.Unmap())
+		if len(p.nets) > 0 {
+			if a, err := netip.ParseAddr(host); err == nil {
+				peerTrusted = p.trusted(a.Unmap())
+			}
 		}
 	} else {
 		// A unix-socket peer has no address ("@" or "").
@@ -111,7 +115,6 @@ func buildEnviron(buf []byte, r *http.Request, c client, rid string) []byte {
 	}
 	// net/http keeps Host out of the header map.
 	buf = AppendPair(buf, "HTTP_HOST", r.Host)
-	var key []byte
 	for k, vs := range r.Header {
 		switch k {
 		case "Content-Type", "Content-Length", "Host":
@@ -122,7 +125,10 @@ func buildEnviron(buf []byte, r *http.Request, c client, rid string) []byte {
 		if strings.IndexByte(k, '_') >= 0 {
 			continue
 		}
-		key = append(key[:0], "HTTP_"...)
+		// The key, "HTTP_" + k upper-cased with "-" as "_", packed in
+		// place.
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(5+len(k)))
+		buf = append(buf, "HTTP_"...)
 		for i := 0; i < len(k); i++ {
 			ch := k[i]
 			switch {
@@ -131,7 +137,7 @@ func buildEnviron(buf []byte, r *http.Request, c client, rid string) []byte {
 			case 'a' <= ch && ch <= 'z':
 				ch -= 'a' - 'A'
 			}
-			key = append(key, ch)
+			buf = append(buf, ch)
 		}
 		sep := ", "
 		if k == "Cookie" {
@@ -141,20 +147,41 @@ func buildEnviron(buf []byte, r *http.Request, c client, rid string) []byte {
 		if len(vs) > 1 {
 			v = strings.Join(vs, sep)
 		}
-		buf = AppendPair(buf, string(key), v)
+		buf = AppendField(buf, v)
 	}
 	buf = AppendPair(buf, "wsgi.url_scheme", c.scheme)
 	buf = AppendPair(buf, "bundle.request_id", rid)
 	return buf
 }
 
+// lastLocal caches SERVER_NAME and SERVER_PORT of the last local TCP
+// address seen: most servers listen on one.
+var lastLocal atomic.Pointer[localAddr]
+
+type localAddr struct {
+	ap         netip.AddrPort
+	host, port string
+}
+
 // serverNamePort gives SERVER_NAME and SERVER_PORT: the local address the
 // request came in on, or for unix sockets the Host header's name and the
 // scheme's default port.
 func serverNamePort(r *http.Request, scheme string) (string, string) {
-	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok && a.Network() != "unix" {
+	switch a := r.Context().Value(http.LocalAddrContextKey).(type) {
+	case *net.TCPAddr:
+		ap := a.AddrPort()
+		if c := lastLocal.Load(); c != nil && c.ap == ap {
+			return c.host, c.port
+		}
 		if h, p, err := net.SplitHostPort(a.String()); err == nil {
+			lastLocal.Store(&localAddr{ap: ap, host: h, port: p})
 			return h, p
+		}
+	case net.Addr:
+		if a.Network() != "unix" {
+			if h, p, err := net.SplitHostPort(a.String()); err == nil {
+				return h, p
+			}
 		}
 	}
 	name := r.Host

@@ -103,8 +103,9 @@ type Server struct {
 	proxies  proxies
 	errlog   *log.Logger
 	access   *accessLog
-	queue    chan *Exchange
+	disp     *dispatch
 	quit     chan struct{}
+	gone     chan struct{} // closed when every worker has returned
 	quitOnce sync.Once
 	hs       *http.Server
 	tlsCert  *tls.Certificate
@@ -143,8 +144,9 @@ func New(cfg Config, app App, opts Options) (*Server, error) {
 		opts:    opts,
 		proxies: proxies{nets: nets, unix: unix},
 		errlog:  log.New(opts.Stderr, "bundle_runtime: ", log.LstdFlags),
-		queue:   make(chan *Exchange, cfg.QueueSize),
+		disp:    newDispatch(cfg.QueueSize),
 		quit:    make(chan struct{}),
+		gone:    make(chan struct{}),
 	}
 	var rb [6]byte
 	_, _ = rand.Read(rb[:])
@@ -167,6 +169,7 @@ func New(cfg Config, app App, opts Options) (*Server, error) {
 	s.hs = &http.Server{
 		Handler:                      s,
 		ReadHeaderTimeout:            time.Duration(cfg.ReadHeaderTimeout),
+		ReadTimeout:                  time.Duration(cfg.ReadTimeout),
 		IdleTimeout:                  time.Duration(cfg.IdleTimeout),
 		MaxHeaderBytes:               cfg.MaxHeaderBytes,
 		ErrorLog:                     s.errlog,
@@ -185,10 +188,11 @@ func (s *Server) ErrorLog() *log.Logger { return s.errlog }
 
 // Stats returns the counters.
 func (s *Server) Stats() Stats {
+	queued := s.disp.queued()
 	return Stats{
 		Threads:   s.cfg.Threads,
 		Busy:      int(s.busy.Load()),
-		Queued:    len(s.queue),
+		Queued:    queued,
 		QueueSize: s.cfg.QueueSize,
 		Requests:  s.requests.Load(),
 		Rejected:  s.rejected.Load(),
@@ -267,6 +271,7 @@ func (s *Server) startWorkers() error {
 		s.workers.Add(1)
 		go s.runWorker(ready)
 	}
+	go func() { s.workers.Wait(); close(s.gone) }()
 	var first error
 	for i := 0; i < s.cfg.Threads; i++ {
 		if err := <-ready; err != nil && first == nil {
@@ -291,23 +296,39 @@ func (s *Server) runWorker(ready chan<- error) {
 		return
 	}
 	defer w.Close()
+	sl := &slot{next: make(chan *Exchange, 1)}
+	if sl.stat = newThreadStat(); sl.stat != nil { // this goroutine is locked to its thread
+		defer sl.stat.close()
+	}
+	s.disp.add(sl)
 	for {
 		select {
-		case x := <-s.queue:
+		case <-s.quit: // stopping wins over queued requests
+			s.refuseQueued()
+			return
+		default:
+		}
+		select {
+		case x := <-sl.next:
+			x.slot = sl // Finish gives sl back (dispatch.idleSlot)
 			s.serveOne(w, x)
 		case <-s.quit:
-			// Only Close leaves requests queued: refuse them.
-			for {
-				select {
-				case x := <-s.queue:
-					x.finish(Result{refused: true})
-				default:
-					return
-				}
-			}
+			s.refuseQueued()
+			return
 		}
 	}
 }
+
+// refuseQueued answers 503 to the requests in the queue (only Close leaves
+// requests queued) and stops queueing.
+func (s *Server) refuseQueued() {
+	for _, x := range s.disp.close() {
+		x.finish(Result{refused: true})
+	}
+}
+
+// envPool holds environ buffers.
+var envPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // serveOne runs one request on a worker.
 func (s *Server) serveOne(w Worker, x *Exchange) {
@@ -397,25 +418,28 @@ func (s *Server) requestID(r *http.Request) string {
 			return id
 		}
 	}
-	return s.ridPrefix + strconv.FormatUint(s.ridSeq.Add(1), 36)
+	var b [40]byte
+	return string(strconv.AppendUint(append(b[:0], s.ridPrefix...), s.ridSeq.Add(1), 36))
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	c := s.proxies.clientOf(r)
 	x := &Exchange{s: s, w: w, r: r, rc: http.NewResponseController(w), rid: s.requestID(r), done: make(chan struct{})}
-	e := accessEntry{start: start, remote: c.addr, method: r.Method, uri: r.RequestURI, proto: r.Proto, host: r.Host,
-		referer: r.Header.Get("Referer"), userAgent: r.Header.Get("User-Agent"), requestID: x.rid}
-	defer func() {
-		e.status, e.bytes = x.status, x.bytes
-		if e.status == 0 {
-			e.status = 499 // nothing was sent: the client left, or the connection was aborted
-		}
-		s.access.log(&e)
-	}()
-	_ = x.rc.SetReadDeadline(start.Add(time.Duration(s.cfg.ReadTimeout)))
-	x.setWriteDeadline()
+	if s.access.w != nil {
+		e := accessEntry{start: time.Now(), remote: c.addr, method: r.Method, uri: r.RequestURI, proto: r.Proto, host: r.Host,
+			referer: r.Header.Get("Referer"), userAgent: r.Header.Get("User-Agent"), requestID: x.rid}
+		defer func() {
+			e.status, e.bytes = x.status, x.bytes
+			if e.status == 0 {
+				e.status = 499 // nothing was sent: the client left, or the connection was aborted
+			}
+			s.access.log(&e)
+		}()
+	}
+	// The read deadline (Config.ReadTimeout from the start of the request)
+	// is net/http's ReadTimeout. The write deadline is set before each
+	// write of the response; net/http writes "100 Continue" itself.
 
 	max := s.cfg.MaxBodyBytes
 	if max >= 0 && r.ContentLength > max {
@@ -432,6 +456,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.EqualFold(r.Header.Get("Expect"), "100-continue"):
 		// Leave the body alone: net/http sends "100 Continue" when the
 		// app first reads wsgi.input.
+		x.setWriteDeadline()
 	default:
 		if err := x.prefetch(s.cfg.PrefetchBytes); err != nil {
 			if errors.Is(err, ErrBodyTooLarge) {
@@ -442,17 +467,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	x.env = buildEnviron(make([]byte, 0, 1024), r, c, x.rid)
+	bp := envPool.Get().(*[]byte)
+	x.env = buildEnviron((*bp)[:0], r, c, x.rid)
+	defer func() {
+		// The worker is done with the environ (x.done was closed) or
+		// never had it.
+		if cap(x.env) <= 64<<10 {
+			*bp = x.env[:0]
+			envPool.Put(bp)
+		}
+		x.env = nil
+	}()
 
-	select {
-	case s.queue <- x:
-	default:
+	if !s.disp.submit(x) {
 		s.rejected.Add(1)
 		w.Header().Set("Retry-After", strconv.Itoa(s.cfg.RetryAfter))
 		x.plainError(http.StatusServiceUnavailable, "the server is overloaded, try again later")
 		return
 	}
-	<-x.done
+	select {
+	case <-x.done:
+	case <-s.gone:
+		// Queued after the last worker left (Close): nobody will take it.
+		x.finish(Result{refused: true})
+		<-x.done
+	}
 	x.complete()
 }
 
@@ -491,6 +530,7 @@ type Exchange struct {
 	body io.ReadCloser
 
 	done     chan struct{}
+	slot     *slot // the worker's, given back on finish
 	finished atomic.Bool
 	res      Result
 
@@ -498,6 +538,7 @@ type Exchange struct {
 	tooLarge bool
 	status   int
 	bytes    int64
+	declared int64 // the app's Content-Length + 1 (0: none)
 }
 
 // Environ is the packed environ (see buildEnviron and wire.go).
@@ -577,13 +618,13 @@ func (x *Exchange) HeadSent() bool { return x.headSent }
 // Stream sends head (when not sent yet) and body to the client now, and
 // flushes. It is for responses the app produces bit by bit.
 func (x *Exchange) Stream(head, body []byte) error {
+	x.setWriteDeadline()
 	if !x.headSent {
 		if err := x.writeHead(head, -1); err != nil {
 			return err
 		}
 	}
 	if len(body) > 0 {
-		x.setWriteDeadline()
 		n, err := x.w.Write(body)
 		x.bytes += int64(n)
 		if err != nil && !errors.Is(err, http.ErrBodyNotAllowed) {
@@ -605,6 +646,9 @@ func (x *Exchange) finish(res Result) {
 		return
 	}
 	x.res = res
+	if x.slot != nil {
+		x.s.disp.idleSlot(x.slot, true)
+	}
 	close(x.done)
 }
 
@@ -630,6 +674,7 @@ func (x *Exchange) complete() {
 		x.plainError(http.StatusInternalServerError, "")
 		return
 	}
+	x.setWriteDeadline()
 	if !x.headSent {
 		n := int64(len(res.Body))
 		if res.File != nil {
@@ -641,7 +686,6 @@ func (x *Exchange) complete() {
 			return
 		}
 	}
-	x.setWriteDeadline()
 	if len(res.Body) > 0 {
 		n, err := x.w.Write(res.Body)
 		x.bytes += int64(n)
@@ -655,9 +699,46 @@ func (x *Exchange) complete() {
 			r = &io.LimitedReader{R: res.File, N: res.FileLen}
 		}
 		// The ResponseWriter's ReadFrom uses sendfile on plain HTTP/1.
-		n, _ := io.Copy(x.w, r)
+		n, err := io.Copy(x.w, r)
 		x.bytes += n
+		if err != nil {
+			return
+		}
 	}
+	if x.declared > 0 && x.bytes < x.declared-1 && x.r.Method != http.MethodHead && x.status != http.StatusNotModified {
+		// net/http closes the connection: the client sees a cut response.
+		x.LogError(fmt.Sprintf("the app's response is shorter (%d bytes) than its Content-Length (%d): connection closed", x.bytes, x.declared-1))
+	}
+}
+
+// canonicalName is http.CanonicalHeaderKey(string(k)), without an
+// allocation for the most common names.
+func canonicalName(k []byte) string {
+	switch string(k) {
+	case "Content-Type":
+		return "Content-Type"
+	case "Content-Length":
+		return "Content-Length"
+	case "Set-Cookie":
+		return "Set-Cookie"
+	case "Cache-Control":
+		return "Cache-Control"
+	case "Location":
+		return "Location"
+	case "Vary":
+		return "Vary"
+	case "Last-Modified":
+		return "Last-Modified"
+	case "Content-Encoding":
+		return "Content-Encoding"
+	case "Content-Disposition":
+		return "Content-Disposition"
+	case "X-Frame-Options":
+		return "X-Frame-Options"
+	case "X-Content-Type-Options":
+		return "X-Content-Type-Options"
+	}
+	return http.CanonicalHeaderKey(string(k))
 }
 
 // hopByHop are headers an app must not set (PEP 3333); they are dropped.
@@ -686,7 +767,7 @@ func (x *Exchange) writeHead(head []byte, bodyLen int64) error {
 			return fmt.Errorf("%w: truncated header", ErrBadHead)
 		}
 		rest = r2
-		name := http.CanonicalHeaderKey(string(k))
+		name := canonicalName(k)
 		switch {
 		case hopByHop[name]:
 			continue
@@ -694,6 +775,9 @@ func (x *Exchange) writeHead(head []byte, bodyLen int64) error {
 			hasCT = true
 		case name == "Content-Length":
 			hasCL = true
+			if n, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64); err == nil && n >= 0 {
+				x.declared = n + 1
+			}
 		case name == "X-Request-Id":
 			hasRID = true
 		}
@@ -710,7 +794,6 @@ func (x *Exchange) writeHead(head []byte, bodyLen int64) error {
 		h["Content-Length"] = []string{strconv.FormatInt(bodyLen, 10)}
 	}
 	x.status = code
-	x.setWriteDeadline()
 	x.w.WriteHeader(code)
 	return nil
 }
@@ -728,6 +811,7 @@ func (x *Exchange) plainError(code int, msg string) {
 	if msg == http.StatusText(code) {
 		body = strconv.Itoa(code) + " " + msg + "\n"
 	}
+	x.setWriteDeadline()
 	h := x.w.Header()
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(body)))

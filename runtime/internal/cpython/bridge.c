@@ -18,6 +18,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+// Py_XSETREF is not in the limited API of 3.10.
+#define XSETREF(op, v)                                                                                                 \
+	do {                                                                                                           \
+		PyObject *_old = (PyObject *)(op);                                                                     \
+		(op) = (v);                                                                                            \
+		Py_XDECREF(_old);                                                                                      \
+	} while (0)
+
 #define FLUSH_MAX (256 * 1024) // stream the body once this much is buffered
 #define INBUF_SIZE (64 * 1024)
 #define ERRS_MAX (64 * 1024)
@@ -88,6 +96,35 @@ static void dealloc_plain(PyObject *self) {
 	Py_DECREF(tp);
 }
 
+// ---- calls into Go ----
+
+// A request's objects can be used from any Python thread (an app may hand
+// write() or wsgi.input to a thread of its own), but while one thread is
+// inside Go with the GIL released, Go reads the worker's buffers and talks
+// to the connection: nobody else may touch them. w->busy says so; it is
+// only read and written with the GIL held, so checking and setting it is
+// atomic. A thread that finds it set waits with the GIL released.
+static void wait_idle(bworker *w) {
+	while (w->busy) {
+		PyThreadState *ts = PyEval_SaveThread();
+		usleep(50);
+		PyEval_RestoreThread(ts);
+	}
+}
+
+// go_enter marks w busy and releases the GIL, for a call into Go (never
+// call Go with the GIL held: pitfall 1); go_leave undoes it.
+static PyThreadState *go_enter(bworker *w) {
+	wait_idle(w);
+	w->busy = 1;
+	return PyEval_SaveThread();
+}
+
+static void go_leave(bworker *w, PyThreadState *ts) {
+	PyEval_RestoreThread(ts);
+	w->busy = 0;
+}
+
 // ---- per-request objects: validity ----
 
 typedef struct {
@@ -96,13 +133,23 @@ typedef struct {
 	unsigned long gen;
 } reqobj;
 
-static bworker *req_worker(PyObject *self) {
-	reqobj *o = (reqobj *)self;
-	if (!o->w || !o->w->active || o->w->gen != o->gen) {
-		PyErr_SetString(PyExc_RuntimeError, "this WSGI object belongs to a request that has ended");
+// w_live is o's worker if o's request is still running, else NULL. It
+// first waits until no other thread is inside Go for the request.
+static bworker *w_live(reqobj *o) {
+	bworker *w = o->w;
+	if (!w || w->closed)
 		return NULL;
-	}
-	return o->w;
+	wait_idle(w);
+	if (!w->active || w->gen != o->gen)
+		return NULL;
+	return w;
+}
+
+static bworker *req_worker(PyObject *self) {
+	bworker *w = w_live((reqobj *)self);
+	if (!w)
+		PyErr_SetString(PyExc_RuntimeError, "this WSGI object belongs to a request that has ended");
+	return w;
 }
 
 static PyObject *req_new(PyTypeObject *tp, bworker *w) {
@@ -111,7 +158,17 @@ static PyObject *req_new(PyTypeObject *tp, bworker *w) {
 		return NULL;
 	o->w = w;
 	o->gen = w->gen;
+	w->refs++;
 	return (PyObject *)o;
+}
+
+// The worker struct lives until its last request object is gone, so an
+// object the app kept past the server's end still finds "ended" there.
+static void req_dealloc(PyObject *self) {
+	bworker *w = ((reqobj *)self)->w;
+	dealloc_plain(self);
+	if (w && --w->refs == 0 && w->closed)
+		free(w);
 }
 
 // ---- streaming to Go ----
@@ -119,15 +176,15 @@ static PyObject *req_new(PyTypeObject *tp, bworker *w) {
 // stream hands the head (once) and the buffered body to Go, with the GIL
 // released. -1: the client is gone.
 static int stream(bworker *w) {
+	PyThreadState *ts = go_enter(w);
 	const char *head = w->head_sent ? NULL : w->head.p;
 	size_t hl = w->head_sent ? 0 : w->head.len;
-	PyThreadState *ts = PyEval_SaveThread();
 	int r = goStream(w->handle, (char *)head, hl, w->body.p, w->body.len);
 	if (w->errs.len >= ERRS_MAX) {
 		goLogError(w->handle, w->errs.p, w->errs.len);
 		w->errs.len = 0;
 	}
-	PyEval_RestoreThread(ts);
+	go_leave(w, ts);
 	w->head_sent = 1;
 	w->body.len = 0;
 	if (r < 0) {
@@ -154,9 +211,9 @@ static int input_fill(bworker *w) {
 		}
 		w->incap = INBUF_SIZE;
 	}
-	PyThreadState *ts = PyEval_SaveThread();
+	PyThreadState *ts = go_enter(w);
 	long long n = goInputRead(w->handle, w->inbuf, (long long)w->incap);
-	PyEval_RestoreThread(ts);
+	go_leave(w, ts);
 	if (n > 0) {
 		w->in = w->inbuf;
 		w->inlen = (size_t)n;
@@ -307,7 +364,7 @@ static PyMethodDef input_methods[] = {
 };
 
 static PyType_Slot input_slots[] = {
-	{Py_tp_dealloc, dealloc_plain},
+	{Py_tp_dealloc, req_dealloc},
 	{Py_tp_methods, input_methods},
 	{Py_tp_iter, self_iter},
 	{Py_tp_iternext, input_next},
@@ -321,12 +378,19 @@ static PyType_Spec input_spec = {
 
 // ---- wsgi.errors ----
 
+// errors_flush1 hands the buffered wsgi.errors output to the error log.
+static void errors_flush1(bworker *w) {
+	if (w->errs.len > 0) {
+		PyThreadState *ts = go_enter(w);
+		goLogError(w->handle, w->errs.p, w->errs.len);
+		w->errs.len = 0;
+		go_leave(w, ts);
+	}
+}
+
 static int errors_write1(PyObject *self, PyObject *s) {
-	reqobj *o = (reqobj *)self;
-	bworker *w = (o->w && o->w->active && o->w->gen == o->gen) ? o->w : NULL;
 	const char *p;
 	Py_ssize_t n;
-	PyObject *enc = NULL;
 	if (PyUnicode_Check(s)) {
 		p = PyUnicode_AsUTF8AndSize(s, &n);
 		if (!p)
@@ -338,6 +402,7 @@ static int errors_write1(PyObject *self, PyObject *s) {
 		PyErr_SetString(PyExc_TypeError, "wsgi.errors.write() takes a str");
 		return -1;
 	}
+	bworker *w = w_live((reqobj *)self);
 	if (!w) {
 		// A request that has ended: fall back to sys.stderr.
 		PyObject *err = PySys_GetObject("stderr");
@@ -347,13 +412,15 @@ static int errors_write1(PyObject *self, PyObject *s) {
 			if (!r)
 				PyErr_Clear();
 		}
-		Py_XDECREF(enc);
 		return 0;
 	}
 	if (bbuf_append(&w->errs, p, (size_t)n) < 0) {
 		PyErr_NoMemory();
 		return -1;
 	}
+	// An app that logs a lot must not grow the buffer without bound.
+	if (w->errs.len >= ERRS_MAX)
+		errors_flush1(w);
 	return 0;
 }
 
@@ -382,14 +449,9 @@ static PyObject *errors_writelines(PyObject *self, PyObject *seq) {
 }
 
 static PyObject *errors_flush(PyObject *self, PyObject *unused) {
-	reqobj *o = (reqobj *)self;
-	bworker *w = (o->w && o->w->active && o->w->gen == o->gen) ? o->w : NULL;
-	if (w && w->errs.len > 0) {
-		PyThreadState *ts = PyEval_SaveThread();
-		goLogError(w->handle, w->errs.p, w->errs.len);
-		PyEval_RestoreThread(ts);
-		w->errs.len = 0;
-	}
+	bworker *w = w_live((reqobj *)self);
+	if (w)
+		errors_flush1(w);
 	Py_RETURN_NONE;
 }
 
@@ -401,7 +463,7 @@ static PyMethodDef errors_methods[] = {
 };
 
 static PyType_Slot errors_slots[] = {
-	{Py_tp_dealloc, dealloc_plain},
+	{Py_tp_dealloc, req_dealloc},
 	{Py_tp_methods, errors_methods},
 	{Py_tp_doc, "wsgi.errors: writes go to the server's error log"},
 	{0, NULL},
@@ -481,14 +543,28 @@ static int pack_head(bworker *w, PyObject *status, PyObject *headers) {
 			return -1;
 		}
 		if (nn == 14 && strncasecmp(np, "content-length", 14) == 0) {
-			char *end;
-			char tmp[32];
-			size_t k = vn < 31 ? (size_t)vn : 31;
-			memcpy(tmp, vp, k);
-			tmp[k] = 0;
-			long long cl = strtoll(tmp, &end, 10);
-			if (end != tmp && *end == 0 && cl >= 0)
-				w->content_length = cl;
+			// Digits only (net/http would drop a bad one and send
+			// the response chunked), and only one.
+			long long cl = 0;
+			Py_ssize_t i = 0, e = vn;
+			while (i < e && (vp[i] == ' ' || vp[i] == '\t'))
+				i++;
+			while (e > i && (vp[e - 1] == ' ' || vp[e - 1] == '\t'))
+				e--;
+			int ok = e > i && e - i <= 18 && w->content_length < 0;
+			for (Py_ssize_t j = i; ok && j < e; j++) {
+				if (vp[j] < '0' || vp[j] > '9')
+					ok = 0;
+				else
+					cl = cl * 10 + (vp[j] - '0');
+			}
+			if (!ok) {
+				PyErr_Format(PyExc_ValueError, "invalid response header %R: want one Content-Length of digits", t);
+				Py_DECREF(nb);
+				Py_DECREF(vb);
+				return -1;
+			}
+			w->content_length = cl;
 		}
 		r = bbuf_field(&w->head, np, (size_t)nn) < 0 || bbuf_field(&w->head, vp, (size_t)vn) < 0;
 		Py_DECREF(nb);
@@ -539,7 +615,33 @@ static PyObject *start_response_call(PyObject *self, PyObject *args, PyObject *k
 		return NULL;
 	}
 	w->head_set = 1;
+	if (self == w->sr) {
+		if (!w->sr_write)
+			w->sr_write = PyObject_GetAttrString(self, "write");
+		Py_XINCREF(w->sr_write);
+		return w->sr_write;
+	}
 	return PyObject_GetAttrString(self, "write");
+}
+
+// body_append adds n bytes of the app's body, dropping what goes past the
+// app's Content-Length (PEP 3333: never send more), with a note in the
+// error log the first time.
+static int body_append(bworker *w, const char *p, Py_ssize_t n) {
+	if (w->content_length >= 0 && w->body_total + n > w->content_length) {
+		n = w->body_total < w->content_length ? (Py_ssize_t)(w->content_length - w->body_total) : 0;
+		if (!w->truncated) {
+			static const char m[] = "the app's response is longer than its Content-Length: the rest is dropped\n";
+			bbuf_append(&w->errs, m, sizeof m - 1);
+			w->truncated = 1;
+		}
+	}
+	if (bbuf_append(&w->body, p, (size_t)n) < 0) {
+		PyErr_NoMemory();
+		return -1;
+	}
+	w->body_total += n;
+	return 0;
 }
 
 static PyObject *sr_write(PyObject *self, PyObject *data) {
@@ -562,9 +664,8 @@ static PyObject *sr_write(PyObject *self, PyObject *data) {
 		PyErr_SetString(PyExc_OSError, "the client disconnected");
 		return NULL;
 	}
-	if (bbuf_append(&w->body, p, (size_t)n) < 0)
-		return PyErr_NoMemory();
-	w->body_total += n;
+	if (body_append(w, p, n) < 0)
+		return NULL;
 	// write() must not return before the data is on its way (PEP 3333).
 	if (stream(w) < 0) {
 		PyErr_SetString(PyExc_OSError, "the client disconnected");
@@ -579,7 +680,7 @@ static PyMethodDef sr_methods[] = {
 };
 
 static PyType_Slot sr_slots[] = {
-	{Py_tp_dealloc, dealloc_plain},
+	{Py_tp_dealloc, req_dealloc},
 	{Py_tp_call, start_response_call},
 	{Py_tp_methods, sr_methods},
 	{Py_tp_doc, "start_response(status, headers, exc_info=None)"},
@@ -626,7 +727,12 @@ static PyObject *fw_next(PyObject *self) {
 	if (!o->filelike)
 		return NULL;
 	PyObject *d = PyObject_CallMethod(o->filelike, "read", "n", o->blksize);
-	if (d && PyObject_Length(d) == 0) {
+	if (!d)
+		return NULL;
+	Py_ssize_t n = PyObject_Length(d);
+	if (n <= 0) {
+		// 0: the end (StopIteration); < 0: an error is set (read()
+		// returned something without a length).
 		Py_DECREF(d);
 		return NULL;
 	}
@@ -733,15 +839,17 @@ static int try_sendfile(bworker *w, PyObject *result) {
 // ---- errors ----
 
 // report_exception moves the current exception's traceback to w->errs and
-// marks the request failed.
-static void report_exception(bworker *w, const char *what) {
+// marks the request failed. After the client left, an exception is most
+// likely the app noticing it, and only that is said, unless always is set.
+static void report_exception(bworker *w, const char *what, int always) {
 	PyObject *t, *v, *tb;
 	PyErr_Fetch(&t, &v, &tb);
 	PyErr_NormalizeException(&t, &v, &tb);
+	wait_idle(w); // another thread may be in Go reading w->errs
 	w->failed = 1;
 	if (!t)
 		return;
-	if (w->client_gone) {
+	if (w->client_gone && !always) {
 		static const char m[] = "client disconnected during the response\n";
 		bbuf_append(&w->errs, m, sizeof m - 1);
 	} else {
@@ -778,10 +886,163 @@ static void report_exception(bworker *w, const char *what) {
 
 // ---- the request ----
 
-static PyObject *build_environ(bworker *w, const char *env, size_t envlen) {
+// ---- environ strings ----
+
+// The environ's keys repeat from request to request, and so do most of
+// its values (method, protocol, server name and port, client address,
+// Host, User-Agent, Accept...). A cache, only used with the GIL held,
+// keeps one interned str per key and the key's last value, so that a
+// request allocates strings only for what changed.
+#define SC_SLOTS 512 // power of 2; filled to 3/4 at most
+#define SC_MAXKEY 64
+#define SC_MAXVAL 96
+
+typedef struct {
+	PyObject *key; // NULL: free slot
+	PyObject *val; // the last value, or NULL
+	int tmpl; // index in tmpl_keys, or -1
+	unsigned short kn, vn;
+	char kb[SC_MAXKEY], vb[SC_MAXVAL];
+} scent;
+
+static scent *sc;
+static int sc_used;
+
+// The keys every request has (server/environ.go always sends them): the
+// worker's template dict holds them, so a copy of it is sized for a whole
+// environ and they are only overwritten.
+static const char *tmpl_keys[] = {
+	"REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "REQUEST_URI", "RAW_URI",
+	"SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "SERVER_SOFTWARE", "REMOTE_ADDR", "HTTP_HOST",
+	"wsgi.url_scheme", "bundle.request_id",
+};
+#define NTMPL ((int)(sizeof tmpl_keys / sizeof tmpl_keys[0]))
+static PyObject *tmpl_key_obj[NTMPL];
+static PyObject *k_input, *k_errors, *k_version, *k_multithread, *k_multiprocess, *k_run_once, *k_input_terminated,
+	*k_file_wrapper;
+
+static uint32_t sc_hash(const char *p, size_t n) {
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return h;
+}
+
+// sc_entry finds (or adds) the cache entry of key k; NULL when the cache
+// is full or the key too long.
+static scent *sc_entry(const char *k, size_t kn) {
+	if (!sc || kn > SC_MAXKEY)
+		return NULL;
+	for (uint32_t i = sc_hash(k, kn) & (SC_SLOTS - 1);; i = (i + 1) & (SC_SLOTS - 1)) {
+		scent *e = &sc[i];
+		if (!e->key) {
+			if (sc_used >= SC_SLOTS / 4 * 3)
+				return NULL;
+			PyObject *s = PyUnicode_DecodeLatin1(k, (Py_ssize_t)kn, NULL);
+			if (!s) {
+				PyErr_Clear();
+				return NULL;
+			}
+			PyUnicode_InternInPlace(&s);
+			e->key = s;
+			e->kn = (unsigned short)kn;
+			memcpy(e->kb, k, kn);
+			e->tmpl = -1;
+			sc_used++;
+			return e;
+		}
+		if (e->kn == kn && memcmp(e->kb, k, kn) == 0)
+			return e;
+	}
+}
+
+static int sc_init(void) {
+	sc = calloc(SC_SLOTS, sizeof *sc);
+	if (!sc)
+		return -1;
+	for (int i = 0; i < NTMPL; i++) {
+		scent *e = sc_entry(tmpl_keys[i], strlen(tmpl_keys[i]));
+		if (!e)
+			return -1;
+		e->tmpl = i;
+		tmpl_key_obj[i] = e->key;
+	}
+	k_input = PyUnicode_InternFromString("wsgi.input");
+	k_errors = PyUnicode_InternFromString("wsgi.errors");
+	k_version = PyUnicode_InternFromString("wsgi.version");
+	k_multithread = PyUnicode_InternFromString("wsgi.multithread");
+	k_multiprocess = PyUnicode_InternFromString("wsgi.multiprocess");
+	k_run_once = PyUnicode_InternFromString("wsgi.run_once");
+	k_input_terminated = PyUnicode_InternFromString("wsgi.input_terminated");
+	k_file_wrapper = PyUnicode_InternFromString("wsgi.file_wrapper");
+	if (!k_input || !k_errors || !k_version || !k_multithread || !k_multiprocess || !k_run_once ||
+	    !k_input_terminated || !k_file_wrapper)
+		return -1;
+	return 0;
+}
+
+// sc_value returns a new reference to the str of v: the cached one when
+// it is the key's last value.
+static PyObject *sc_value(scent *e, const char *v, size_t vn) {
+	if (e && e->val && e->vn == vn && memcmp(e->vb, v, vn) == 0) {
+		Py_INCREF(e->val);
+		return e->val;
+	}
+	PyObject *s = PyUnicode_DecodeLatin1(v, (Py_ssize_t)vn, NULL);
+	if (s && e && vn <= SC_MAXVAL) {
+		Py_INCREF(s);
+		XSETREF(e->val, s);
+		e->vn = (unsigned short)vn;
+		memcpy(e->vb, v, vn);
+	}
+	return s;
+}
+
+// make_tmpl builds the worker's template environ: the constant wsgi.*
+// entries, and every key of tmpl_keys (None until a request sets it).
+static PyObject *make_tmpl(bworker *w) {
 	PyObject *d = PyDict_New();
 	if (!d)
 		return NULL;
+	int r = 0;
+	for (int i = 0; i < NTMPL && r == 0; i++)
+		r = PyDict_SetItem(d, tmpl_key_obj[i], Py_None);
+	if (r < 0 || PyDict_SetItem(d, k_input, Py_None) < 0 || PyDict_SetItem(d, k_errors, Py_None) < 0 ||
+	    PyDict_SetItem(d, k_version, wsgi_version) < 0 ||
+	    PyDict_SetItem(d, k_multithread, w->multithread ? Py_True : Py_False) < 0 ||
+	    PyDict_SetItem(d, k_multiprocess, w->multiprocess ? Py_True : Py_False) < 0 ||
+	    PyDict_SetItem(d, k_run_once, Py_False) < 0 || PyDict_SetItem(d, k_input_terminated, Py_True) < 0 ||
+	    PyDict_SetItem(d, k_file_wrapper, (PyObject *)FileWrapperType) < 0) {
+		Py_DECREF(d);
+		return NULL;
+	}
+	return d;
+}
+
+// req_obj returns a new reference to the worker's request object *slot of
+// type tp for this request: the one of the last request when nobody else
+// holds it (extra: references the worker itself keeps), else a new one.
+static PyObject *req_obj(bworker *w, PyObject **slot, PyTypeObject *tp, Py_ssize_t extra) {
+	if (*slot && Py_REFCNT(*slot) == 1 + extra) {
+		((reqobj *)*slot)->gen = w->gen;
+	} else {
+		if (slot == &w->sr)
+			Py_CLEAR(w->sr_write);
+		XSETREF(*slot, req_new(tp, w));
+		if (!*slot)
+			return NULL;
+	}
+	Py_INCREF(*slot);
+	return *slot;
+}
+
+static PyObject *build_environ(bworker *w, const char *env, size_t envlen) {
+	if (!w->tmpl && !(w->tmpl = make_tmpl(w)))
+		return NULL;
+	PyObject *d = PyDict_Copy(w->tmpl);
+	if (!d)
+		return NULL;
+	unsigned int seen = 0;
 	const unsigned char *p = (const unsigned char *)env, *end = p + envlen;
 	while (end - p >= 4) {
 		size_t kn = p[0] | p[1] << 8 | p[2] << 16 | (size_t)p[3] << 24;
@@ -794,8 +1055,17 @@ static PyObject *build_environ(bworker *w, const char *env, size_t envlen) {
 		p += 4;
 		if ((size_t)(end - p) < vn)
 			break;
-		PyObject *key = PyUnicode_DecodeLatin1(k, (Py_ssize_t)kn, NULL);
-		PyObject *val = PyUnicode_DecodeLatin1((const char *)p, (Py_ssize_t)vn, NULL);
+		scent *e = sc_entry(k, kn);
+		PyObject *key;
+		if (e) {
+			key = e->key;
+			Py_INCREF(key);
+			if (e->tmpl >= 0)
+				seen |= 1u << e->tmpl;
+		} else {
+			key = PyUnicode_DecodeLatin1(k, (Py_ssize_t)kn, NULL);
+		}
+		PyObject *val = sc_value(e, (const char *)p, vn);
 		p += vn;
 		int r = key && val ? PyDict_SetItem(d, key, val) : -1;
 		Py_XDECREF(key);
@@ -805,16 +1075,16 @@ static PyObject *build_environ(bworker *w, const char *env, size_t envlen) {
 			return NULL;
 		}
 	}
-	PyObject *input = req_new(InputType, w);
-	PyObject *errors = req_new(ErrorsType, w);
-	int r = !input || !errors || PyDict_SetItemString(d, "wsgi.input", input) < 0 ||
-		PyDict_SetItemString(d, "wsgi.errors", errors) < 0 ||
-		PyDict_SetItemString(d, "wsgi.version", wsgi_version) < 0 ||
-		PyDict_SetItemString(d, "wsgi.multithread", w->multithread ? Py_True : Py_False) < 0 ||
-		PyDict_SetItemString(d, "wsgi.multiprocess", w->multiprocess ? Py_True : Py_False) < 0 ||
-		PyDict_SetItemString(d, "wsgi.run_once", Py_False) < 0 ||
-		PyDict_SetItemString(d, "wsgi.input_terminated", Py_True) < 0 ||
-		PyDict_SetItemString(d, "wsgi.file_wrapper", (PyObject *)FileWrapperType) < 0;
+	// A template key the request did not set must not stay None.
+	for (int i = 0; i < NTMPL; i++) {
+		if (!(seen & (1u << i)) && PyDict_DelItem(d, tmpl_key_obj[i]) < 0) {
+			Py_DECREF(d);
+			return NULL;
+		}
+	}
+	PyObject *input = req_obj(w, &w->input, InputType, 0);
+	PyObject *errors = req_obj(w, &w->errors, ErrorsType, 0);
+	int r = !input || !errors || PyDict_SetItem(d, k_input, input) < 0 || PyDict_SetItem(d, k_errors, errors) < 0;
 	Py_XDECREF(input);
 	Py_XDECREF(errors);
 	if (r) {
@@ -823,6 +1093,12 @@ static PyObject *build_environ(bworker *w, const char *env, size_t envlen) {
 	}
 	return d;
 }
+
+// py_enter takes the GIL with the worker's thread state (the locked
+// thread's own); py_leave releases it.
+static void py_enter(bworker *w) { PyEval_RestoreThread(w->tstate); }
+
+static void py_leave(bworker *w) { w->tstate = PyEval_SaveThread(); }
 
 bworker *bundle_worker_new(uintptr_t handle, int multithread, int multiprocess) {
 	if (bundle_forked)
@@ -835,21 +1111,42 @@ bworker *bundle_worker_new(uintptr_t handle, int multithread, int multiprocess) 
 	w->multiprocess = multiprocess;
 	w->sendfile_fd = -1;
 	w->gstate = PyGILState_Ensure();
-	w->tstate = PyEval_SaveThread();
+	// A reference of the worker's own: the app outlives serve() for a
+	// worker still inside it after a forced stop.
+	w->app = bundle_app;
+	Py_XINCREF(w->app);
+	py_leave(w);
+	if (!w->app) {
+		bundle_worker_free(w);
+		return NULL;
+	}
 	return w;
 }
 
 void bundle_worker_free(bworker *w) {
-	PyEval_RestoreThread(w->tstate);
-	PyGILState_Release(w->gstate);
+	py_enter(w);
+	PyGILState_STATE g = w->gstate;
+	Py_CLEAR(w->app);
+	Py_CLEAR(w->tmpl);
+	Py_CLEAR(w->sr_write);
+	Py_CLEAR(w->sr);
+	Py_CLEAR(w->input);
+	Py_CLEAR(w->errors);
 	bbuf_free(&w->head);
 	bbuf_free(&w->body);
 	bbuf_free(&w->errs);
 	free(w->inbuf);
-	free(w);
+	w->inbuf = NULL;
+	w->active = 0;
+	w->closed = 1;
+	if (w->refs == 0)
+		free(w);
+	PyGILState_Release(g); // deletes the thread state PyGILState_Ensure made, drops the GIL
 }
 
 static void call_close(bworker *w, PyObject *result) {
+	if (PyList_CheckExact(result) || PyTuple_CheckExact(result))
+		return; // no close(); asking would make an AttributeError
 	PyObject *c = PyObject_GetAttrString(result, "close");
 	if (!c) {
 		PyErr_Clear();
@@ -862,7 +1159,7 @@ static void call_close(bworker *w, PyObject *result) {
 		return;
 	}
 	int failed = w->failed;
-	report_exception(w, "exception in the response's close():\n");
+	report_exception(w, "exception in the response's close():\n", 1);
 	// The response itself may have been fine; only a response not yet
 	// started becomes a 500.
 	if (w->head_sent || w->head_set)
@@ -870,11 +1167,11 @@ static void call_close(bworker *w, PyObject *result) {
 }
 
 void bundle_worker_call(bworker *w, const char *env, size_t envlen, const char *pre, size_t prelen, int eof) {
-	PyEval_RestoreThread(w->tstate);
+	py_enter(w);
 	w->gen++;
 	w->active = 1;
 	w->head.len = w->body.len = 0;
-	w->head_set = w->head_sent = w->failed = w->client_gone = 0;
+	w->head_set = w->head_sent = w->failed = w->client_gone = w->truncated = 0;
 	w->content_length = -1;
 	w->body_total = 0;
 	w->sendfile_fd = -1;
@@ -887,10 +1184,16 @@ void bundle_worker_call(bworker *w, const char *env, size_t envlen, const char *
 	environ = build_environ(w, env, envlen);
 	if (!environ)
 		goto error;
-	sr = req_new(StartResponseType, w);
+	if (w->sr_write && Py_REFCNT(w->sr_write) != 1) {
+		// The app kept the last request's write(): that start_response
+		// stays the old request's, this request gets a new one.
+		Py_CLEAR(w->sr_write);
+		Py_CLEAR(w->sr);
+	}
+	sr = req_obj(w, &w->sr, StartResponseType, w->sr_write ? 1 : 0);
 	if (!sr)
 		goto error;
-	result = PyObject_CallFunctionObjArgs(bundle_app, environ, sr, NULL);
+	result = PyObject_CallFunctionObjArgs(w->app, environ, sr, NULL);
 	if (!result)
 		goto error;
 	if (w->client_gone)
@@ -921,14 +1224,15 @@ void bundle_worker_call(bworker *w, const char *env, size_t envlen, const char *
 				PyErr_SetString(PyExc_RuntimeError, "the app produced body data before calling start_response");
 				goto error;
 			}
-			if (bbuf_append(&w->body, p, (size_t)n) < 0) {
+			wait_idle(w); // a thread of the app may be inside write()
+			if (body_append(w, p, n) < 0) {
 				Py_DECREF(item);
-				PyErr_NoMemory();
 				goto error;
 			}
-			w->body_total += n;
 		}
 		Py_DECREF(item);
+		if (w->truncated)
+			break;
 		// PEP 3333: a block must not wait for the next one, unless the
 		// whole body is known to be here (a list, or Content-Length
 		// reached).
@@ -946,7 +1250,7 @@ void bundle_worker_call(bworker *w, const char *env, size_t envlen, const char *
 	}
 	goto done;
 error:
-	report_exception(w, "exception in the app:\n");
+	report_exception(w, "exception in the app:\n", 0);
 done:
 	if (result)
 		call_close(w, result);
@@ -954,6 +1258,7 @@ done:
 	Py_XDECREF(result);
 	Py_XDECREF(sr);
 	Py_XDECREF(environ);
+	wait_idle(w); // a thread the app started may still be inside Go
 	w->active = 0;
 	w->in = NULL;
 	w->inlen = 0;
@@ -961,7 +1266,7 @@ done:
 		close(w->sendfile_fd);
 		w->sendfile_fd = -1;
 	}
-	w->tstate = PyEval_SaveThread();
+	py_leave(w);
 }
 
 // ---- the module ----
@@ -1091,6 +1396,10 @@ PyMODINIT_FUNC PyInit__bundle_runtime(void) {
 		StartResponseType = (PyTypeObject *)PyType_FromSpec(&sr_spec);
 		FileWrapperType = (PyTypeObject *)PyType_FromSpec(&fw_spec);
 		wsgi_version = Py_BuildValue("(ii)", 1, 0);
+		if (sc_init() < 0) {
+			Py_DECREF(m);
+			return NULL;
+		}
 		PyObject *tb = PyImport_ImportModule("traceback");
 		if (tb) {
 			format_exception = PyObject_GetAttrString(tb, "format_exception");

@@ -105,7 +105,21 @@ func (w *worker) ServeWSGI(x *server.Exchange) {
 		}
 	}
 	c.sendfile_fd = -1
+	// A big response must not keep its buffer for the thread's life.
+	trim(&c.body)
+	trim(&c.head)
+	trim(&c.errs)
 	x.Finish(res)
+}
+
+// keepBytes is the most a worker's C buffer keeps between requests.
+const keepBytes = 1 << 20
+
+func trim(b *C.bbuf) {
+	if b.cap > keepBytes {
+		C.free(unsafe.Pointer(b.p))
+		b.p, b.len, b.cap = nil, 0, 0
+	}
 }
 
 func workerOf(h C.uintptr_t) *worker { return cgo.Handle(h).Value().(*worker) }
@@ -207,7 +221,8 @@ func start(cfgJSON []byte, bundleDir string, useEnv bool) *serving {
 				return err
 			}
 		}
-		srv, err := server.New(cfg, &app{multithread: cfg.Threads > 1, multiprocess: cfg.Multiprocess}, server.Options{})
+		a := &app{multithread: cfg.Threads > 1, multiprocess: cfg.Multiprocess}
+		srv, err := server.New(cfg, a, server.Options{})
 		if err != nil {
 			return err
 		}
@@ -219,9 +234,13 @@ func start(cfgJSON []byte, bundleDir string, useEnv bool) *serving {
 		return s
 	}
 	s.grace = time.Duration(cfg.GracefulTimeout)
-	// Locked worker threads need spare Ps (pitfall 3).
+	// Locked worker threads need a spare P (pitfall 3). Only the thread
+	// holding the GIL runs, so one is enough: the dispatcher keeps threads
+	// beyond demand parked, and threads waiting for the GIL or for I/O
+	// inside a cgo call give their P up. NumCPU + threads measured 12%
+	// slower on Flask with 4 threads on 2 CPUs (PERF.md).
 	if os.Getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(runtime.NumCPU() + cfg.Threads)
+		runtime.GOMAXPROCS(runtime.NumCPU() + 1)
 	}
 	go func() {
 		err := s.srv.ListenAndServe()

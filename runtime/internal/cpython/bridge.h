@@ -27,6 +27,15 @@ typedef struct bworker {
 	PyThreadState *tstate;
 	PyGILState_STATE gstate;
 	uintptr_t handle; // the Go worker's cgo.Handle
+	PyObject *app; // the application (a strong reference of its own)
+	int refs; // per-request objects pointing here; the struct outlives them
+	int closed; // bundle_worker_free ran: freed when refs reaches 0
+	int busy; // a thread of this request is inside Go with the GIL released
+
+	// Reused from request to request (see build_environ).
+	PyObject *tmpl; // the environ's constant part, copied per request
+	PyObject *input, *errors, *sr; // request objects, reused when nobody kept them
+	PyObject *sr_write; // sr's bound write method, start_response's return value
 	unsigned long gen; // request generation; per-request objects keep theirs
 	int active;
 	int multithread, multiprocess;
@@ -45,6 +54,7 @@ typedef struct bworker {
 	bbuf errs; // wsgi.errors output and tracebacks, for the error log
 	int head_set; // start_response was called
 	int head_sent; // the head went to Go (goStream)
+	int truncated; // the body reached Content-Length: the rest is dropped
 	long long content_length; // from the app's headers, -1 when absent
 	long long body_total; // body bytes the app produced
 	int failed; // the app failed, or the client left
