@@ -18,29 +18,6 @@ import (
 	"github.com/bundle-wsgi/bundle/spec"
 )
 
-// Errors returned by this package. Errors wrap one of these (test with
-// errors.Is); many are *HintError values carrying a hint for the user.
-var (
-	// ErrNotDir: the bundle directory does not exist or is not a directory.
-	ErrNotDir = errors.New("not a directory")
-	// ErrNoApp: bundle init found no WSGI application and --app was not given.
-	ErrNoApp = errors.New("no WSGI application found")
-	// ErrAmbiguousApp: bundle init found several equally likely WSGI
-	// applications and --app was not given.
-	ErrAmbiguousApp = errors.New("several WSGI applications found")
-	// ErrBadAppRef: an --app value is not module:attr or module:factory().
-	ErrBadAppRef = errors.New("invalid --app")
-	// ErrBadName: a --name value is not a valid app name.
-	ErrBadName = errors.New("invalid app name")
-	// ErrBadVersion: a --version value is not a semver MAJOR.MINOR.PATCH.
-	ErrBadVersion = errors.New("invalid app version")
-	// ErrNoPython: FindPython found no usable interpreter (see *NoPythonError).
-	ErrNoPython = errors.New("no suitable python interpreter found")
-	// ErrBadRequiresPython: a requires-python value is not a PEP 440
-	// specifier set.
-	ErrBadRequiresPython = errors.New("invalid requires-python")
-)
-
 // HintError is an error with a hint: a sentence telling the user what to
 // do. Error returns the message only; print Hint after it.
 type HintError struct {

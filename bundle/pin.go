@@ -32,19 +32,6 @@ import (
 	"github.com/bundle-wsgi/bundle/spec"
 )
 
-// Errors of Pin, in addition to the package's other sentinels.
-var (
-	// ErrNoDirectDeps: the bundle has no dependencies.in to pin.
-	ErrNoDirectDeps = errors.New("no dependencies.in")
-	// ErrInvalidInput: bundle.toml or dependencies.in has errors.
-	ErrInvalidInput = errors.New("the bundle has errors")
-	// ErrStale: --check found dependencies.txt out of date.
-	ErrStale = errors.New("pins are not up to date")
-	// ErrBadTarget: --python-version or --platform is invalid, or the
-	// target Python does not satisfy requires-python.
-	ErrBadTarget = errors.New("invalid target")
-)
-
 // PinOptions are the inputs of Pin (the flags of `bundle pin`).
 //
 // Index settings are taken, for each of the index URL, the extra index

@@ -30,22 +30,6 @@ import (
 	"github.com/bundle-wsgi/bundle/spec"
 )
 
-// Errors of Sync, in addition to the package's other sentinels.
-var (
-	// ErrNotPinned: dependencies.txt has requirements without a single
-	// pinned version or without a hash, and NoVerify is not set.
-	ErrNotPinned = errors.New("dependencies.txt is not fully pinned with hashes")
-	// ErrHashMismatch: a wheel's hash is not one dependencies.txt lists.
-	ErrHashMismatch = errors.New("hash mismatch")
-	// ErrNoWheel: no wheel of a pinned version was found.
-	ErrNoWheel = errors.New("no wheel found")
-	// ErrIncompatible: the wheels of a pinned version do not fit the
-	// virtualenv's interpreter (tags or Requires-Python).
-	ErrIncompatible = errors.New("no compatible wheel")
-	// ErrNotVenv: the virtualenv directory exists but is something else.
-	ErrNotVenv = errors.New("not a virtualenv")
-)
-
 // SyncOptions are the inputs of Sync (the flags of `bundle sync`).
 type SyncOptions struct {
 	// Dir is the bundle directory. Default ".".
