@@ -62,3 +62,18 @@ func FuzzImportRequirements(f *testing.F) {
 		importRequirements(dir, nil)
 	})
 }
+
+// TestImportRequirementsSpecialFiles: an include of a device, a FIFO or a
+// directory is skipped with a warning instead of hanging (found by fuzzing).
+func TestImportRequirementsSpecialFiles(t *testing.T) {
+	for _, inc := range []string{"/dev/zero", "/dev/stdin", ".", "/"} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("flask\n-r "+inc+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ri := importRequirements(dir, nil)
+		if len(ri.Reqs) != 1 {
+			t.Errorf("-r %s: imported %v", inc, ri.Reqs)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package bundle
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -126,6 +127,9 @@ var (
 
 const maxIncludeDepth = 10
 
+// maxReqFileSize bounds a requirements file that bundle init reads.
+const maxReqFileSize = 4 << 20
+
 // readReqFile imports one requirements file, rel being its name relative to dir.
 func (ri *reqImport) readReqFile(dir, rel string, visiting map[string]bool, seen map[string]string, depth int) {
 	full := filepath.Join(dir, filepath.FromSlash(rel))
@@ -136,12 +140,18 @@ func (ri *reqImport) readReqFile(dir, rel string, visiting map[string]bool, seen
 	}
 	visiting[abs] = true
 	defer delete(visiting, abs)
+	// Only regular files of a sane size: an include of /dev/zero, a FIFO
+	// or a directory must not hang or exhaust memory (found by fuzzing).
+	if fi, err := os.Stat(full); err == nil && (!fi.Mode().IsRegular() || fi.Size() > maxReqFileSize) {
+		ri.Warnings = append(ri.Warnings, fmt.Sprintf("%s: not a regular requirements file of at most %d bytes: not imported", rel, maxReqFileSize))
+		return
+	}
 	f, err := os.Open(full)
 	if err != nil {
 		ri.Warnings = append(ri.Warnings, fmt.Sprintf("%s: cannot read: %s", rel, errText(err)))
 		return
 	}
-	text, ds := spec.ReadText(f, rel)
+	text, ds := spec.ReadText(io.LimitReader(f, maxReqFileSize), rel)
 	f.Close()
 	if len(ds) > 0 {
 		if ds[0].Code != "B003" { // an empty file imports nothing, silently
