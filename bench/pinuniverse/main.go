@@ -401,45 +401,7 @@ func cmdCheck(args []string) error {
 		chosen[spec.NormalizeName(name)] = v
 	}
 	env := wheel.Target{Python: [3]int{3, 11, 7}, Platform: "manylinux_2_28_x86_64"}.Environment()
-	satisfied := func(req string) error {
-		r, err := spec.ParseRequirement(req)
-		if err != nil {
-			return err
-		}
-		if !r.Marker.Evaluate(env, "") {
-			return nil
-		}
-		v, ok := chosen[r.CanonicalName()]
-		if !ok {
-			return fmt.Errorf("%s is not in the solution", req)
-		}
-		if !r.Specifier.Contains(v, true) {
-			return fmt.Errorf("%s is not satisfied by %s", req, v)
-		}
-		return nil
-	}
-	var bad error
-	for _, r := range u.Root {
-		if err := satisfied(r); err != nil && bad == nil {
-			bad = fmt.Errorf("root: %w", err)
-		}
-	}
-	for _, rel := range u.Releases {
-		v, _ := spec.ParseVersion(rel.Version)
-		if c, ok := chosen[spec.NormalizeName(rel.Name)]; !ok || !c.Equal(v) {
-			continue
-		}
-		if rel.Yanked || rel.RequiresPython != "" || v.IsPrerelease() {
-			if bad == nil {
-				bad = fmt.Errorf("%s %s should not have been chosen", rel.Name, rel.Version)
-			}
-		}
-		for _, q := range rel.Requires {
-			if err := satisfied(q); err != nil && bad == nil {
-				bad = fmt.Errorf("%s %s: %w", rel.Name, rel.Version, err)
-			}
-		}
-	}
+	bad := u.Check(chosen, env)
 	if bad != nil {
 		fmt.Println(bad)
 		os.Exit(1)

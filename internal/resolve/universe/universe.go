@@ -16,6 +16,7 @@ import (
 
 	"github.com/bundle-wsgi/bundle/internal/resolve"
 	"github.com/bundle-wsgi/bundle/internal/wheel"
+	"github.com/bundle-wsgi/bundle/spec"
 )
 
 // Options shape a universe. The zero value is a valid 50-distribution
@@ -195,4 +196,48 @@ func (u *Universe) WriteWheels(dir string) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// Check verifies that the chosen versions (by normalized name) satisfy the
+// universe's root requirements and every chosen release's requirements in
+// env, and that no yanked, Requires-Python-limited or pre-release trap was
+// chosen. It returns the first problem found, or nil.
+func (u *Universe) Check(chosen map[string]spec.Version, env spec.Environment) error {
+	satisfied := func(req string) error {
+		r, err := spec.ParseRequirement(req)
+		if err != nil {
+			return err
+		}
+		if !r.Marker.Evaluate(env, "") {
+			return nil
+		}
+		v, ok := chosen[r.CanonicalName()]
+		if !ok {
+			return fmt.Errorf("%s is not in the solution", req)
+		}
+		if !r.Specifier.Contains(v, true) {
+			return fmt.Errorf("%s is not satisfied by %s", req, v)
+		}
+		return nil
+	}
+	for _, r := range u.Root {
+		if err := satisfied(r); err != nil {
+			return fmt.Errorf("root: %w", err)
+		}
+	}
+	for _, rel := range u.Releases {
+		v, _ := spec.ParseVersion(rel.Version)
+		if c, ok := chosen[spec.NormalizeName(rel.Name)]; !ok || !c.Equal(v) {
+			continue
+		}
+		if rel.Yanked || rel.RequiresPython != "" || v.IsPrerelease() {
+			return fmt.Errorf("%s %s should not have been chosen", rel.Name, rel.Version)
+		}
+		for _, q := range rel.Requires {
+			if err := satisfied(q); err != nil {
+				return fmt.Errorf("%s %s: %w", rel.Name, rel.Version, err)
+			}
+		}
+	}
+	return nil
 }

@@ -79,41 +79,5 @@ func check(u *Universe, sol *resolve.Solution) error {
 	for _, d := range sol.Dists {
 		chosen[d.Name] = d.Version
 	}
-	satisfied := func(req string) error {
-		r, err := spec.ParseRequirement(req)
-		if err != nil {
-			return err
-		}
-		if !r.Marker.Evaluate(env, "") {
-			return nil
-		}
-		v, ok := chosen[r.CanonicalName()]
-		if !ok {
-			return fmt.Errorf("%s is not in the solution", req)
-		}
-		if !r.Specifier.Contains(v, true) {
-			return fmt.Errorf("%s is not satisfied by %s", req, v)
-		}
-		return nil
-	}
-	for _, r := range u.Root {
-		if err := satisfied(r); err != nil {
-			return fmt.Errorf("root: %w", err)
-		}
-	}
-	for _, rel := range u.Releases {
-		v, _ := spec.ParseVersion(rel.Version)
-		if c, ok := chosen[spec.NormalizeName(rel.Name)]; !ok || !c.Equal(v) {
-			continue
-		}
-		if rel.Yanked || rel.RequiresPython != "" || v.IsPrerelease() {
-			return fmt.Errorf("%s %s should not have been chosen", rel.Name, rel.Version)
-		}
-		for _, q := range rel.Requires {
-			if err := satisfied(q); err != nil {
-				return fmt.Errorf("%s %s: %w", rel.Name, rel.Version, err)
-			}
-		}
-	}
-	return nil
+	return u.Check(chosen, env)
 }
