@@ -43,7 +43,7 @@ type Config struct {
 	// false.
 	Refresh bool
 	// HTTPClient makes the requests. Default: a client with a 60 s
-	// timeout.
+	// timeout that keeps Jobs connections a host open.
 	HTTPClient *http.Client
 	// Netrc supplies credentials by host. Default none.
 	Netrc *Netrc
@@ -119,7 +119,12 @@ func NewFinder(cfg Config) (*Finder, error) {
 		cfg.Jobs = 8
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second}
+		// Keep a connection per job alive between requests: with the
+		// default transport's 2 idle connections a host, 8 parallel
+		// fetches keep opening new ones.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = cfg.Jobs
+		cfg.HTTPClient = &http.Client{Timeout: 60 * time.Second, Transport: tr}
 	}
 	var cache *Cache
 	if cfg.CacheDir != "" {
@@ -184,27 +189,43 @@ func (fd *Finder) acquire(ctx context.Context) error {
 func (fd *Finder) release() { <-fd.sem }
 
 // Prefetch implements resolve.Prefetcher: it fetches the projects' pages
-// in the background, and for remote files the metadata of their newest
-// compatible release, which the resolver most likely asks for next.
-func (fd *Finder) Prefetch(names []string) {
-	for _, n := range names {
+// in the background and, for remote files, the metadata of the version
+// each requirement would choose, which the resolver most likely asks for
+// next. (Local files are read when asked: that costs less than a
+// goroutine.)
+func (fd *Finder) Prefetch(wants []resolve.Want) {
+	for _, w := range wants {
 		fd.wg.Add(1)
 		go func() {
 			defer fd.wg.Done()
-			p, err := fd.project(fd.ctx, n)
+			p, err := fd.project(fd.ctx, w.Name)
 			if err != nil || fd.ctx.Err() != nil {
 				return
 			}
-			cands := fd.candidates(p)
-			for i := len(cands) - 1; i >= 0; i-- {
-				if !cands[i].Version.IsPrerelease() && !cands[i].Yanked {
-					if f := fd.best(p, cands[i].Version); f != nil && f.Path == "" {
-						_, _ = fd.metadataOf(fd.ctx, f)
-					}
-					break
-				}
+			if v, ok := w.Choose(fd.candidates(p)); ok {
+				fd.prefetchFile(p, v)
 			}
 		}()
+	}
+}
+
+// PrefetchMetadata implements resolve.Prefetcher: it fetches the metadata
+// of name==version in the background when it comes from a remote file.
+func (fd *Finder) PrefetchMetadata(name string, version spec.Version) {
+	fd.wg.Add(1)
+	go func() {
+		defer fd.wg.Done()
+		p, err := fd.project(fd.ctx, name)
+		if err != nil || fd.ctx.Err() != nil {
+			return
+		}
+		fd.prefetchFile(p, version)
+	}()
+}
+
+func (fd *Finder) prefetchFile(p *project, v spec.Version) {
+	if f := fd.best(p, v); f != nil && f.Path == "" {
+		_, _ = fd.metadataOf(fd.ctx, f)
 	}
 }
 
@@ -570,6 +591,25 @@ func (fd *Finder) metadataOf(ctx context.Context, f *File) (*wheel.Metadata, err
 	})
 }
 
+// localCacheMin is the size under which a local file's metadata and
+// sha256 are computed again on every run rather than cached: reading a
+// small wheel costs less than creating a cache file (an inode) for it,
+// while the central directory of a large one (Django's lists 2,000
+// members) and its hash are worth keeping.
+const localCacheMin = 64 << 10
+
+// localKey is the cache key of a local file, by path, size and
+// modification time; "" when the file is small (see localCacheMin) or
+// cannot be examined.
+func localKey(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() < localCacheMin {
+		return ""
+	}
+	abs, _ := filepath.Abs(path)
+	return keyOf("local", abs, fmt.Sprint(fi.Size()), fi.ModTime().UTC().Format(time.RFC3339Nano))
+}
+
 func (fd *Finder) rawMetadata(ctx context.Context, f *File) ([]byte, error) {
 	// Immutable: metadata by the file's sha256, or by path, size and
 	// modification time for local files.
@@ -578,10 +618,7 @@ func (fd *Finder) rawMetadata(ctx context.Context, f *File) ([]byte, error) {
 	case f.Hashes["sha256"] != "":
 		ckey = keyOf("sha256", f.Hashes["sha256"])
 	case f.Path != "":
-		if fi, err := os.Stat(f.Path); err == nil {
-			abs, _ := filepath.Abs(f.Path)
-			ckey = keyOf("local", abs, fmt.Sprint(fi.Size()), fi.ModTime().UTC().Format(time.RFC3339Nano))
-		}
+		ckey = localKey(f.Path)
 	}
 	if ckey != "" && !fd.cfg.Refresh {
 		if data, ok := fd.cache.Get("metadata", ckey); ok {
@@ -670,25 +707,22 @@ func sha256Hex(data []byte) string {
 
 // SHA256 returns the file's sha256: the index's when it gave one,
 // otherwise computed from the file (local files are hashed once per size
-// and modification time, remote ones downloaded once per URL; both
-// cached).
+// and modification time, small ones on every call, see localCacheMin;
+// remote ones downloaded once per URL; cached).
 func (fd *Finder) SHA256(ctx context.Context, f File) (string, error) {
 	if h := f.Hashes["sha256"]; h != "" {
 		return h, nil
 	}
 	var ckey string
 	if f.Path != "" {
-		fi, err := os.Stat(f.Path)
-		if err != nil {
-			return "", err
-		}
-		abs, _ := filepath.Abs(f.Path)
-		ckey = keyOf("local", abs, fmt.Sprint(fi.Size()), fi.ModTime().UTC().Format(time.RFC3339Nano))
+		ckey = localKey(f.Path)
 	} else {
 		ckey = keyOf("url", redact(f.URL))
 	}
-	if data, ok := fd.cache.Get("sha256", ckey); ok && len(data) == 64 {
-		return string(data), nil
+	if ckey != "" {
+		if data, ok := fd.cache.Get("sha256", ckey); ok && len(data) == 64 {
+			return string(data), nil
+		}
 	}
 	var sum string
 	if f.Path != "" {
@@ -714,7 +748,9 @@ func (fd *Finder) SHA256(ctx context.Context, f File) (string, error) {
 		}
 		sum = sha256Hex(data)
 	}
-	fd.cache.Put("sha256", ckey, []byte(sum))
+	if ckey != "" {
+		fd.cache.Put("sha256", ckey, []byte(sum))
+	}
 	return sum, nil
 }
 

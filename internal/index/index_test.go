@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -573,5 +574,106 @@ func TestNetrc(t *testing.T) {
 	var nilNetrc *Netrc
 	if _, _, ok := nilNetrc.Lookup("a"); ok {
 		t.Error("nil netrc found something")
+	}
+}
+
+// TestLocalFilesCache: the metadata and sha256 of a small local wheel are
+// computed on every run, not cached; those of a large one are cached.
+func TestLocalFilesCache(t *testing.T) {
+	dir := t.TempDir()
+	big := make([]byte, 2*localCacheMin)
+	rand.NewChaCha8([32]byte{1}).Read(big) // incompressible
+	for _, w := range []struct {
+		name  string
+		files map[string]string
+	}{{"small", nil}, {"big", map[string]string{"big/data.bin": string(big)}}} {
+		fn, data, err := wheel.Build(w.name, "1.0", wheel.BuildOptions{Files: w.files})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fn), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cache := t.TempDir()
+	for run := range 2 {
+		fd, err := NewFinder(Config{FindLinks: []string{dir}, Target: target, CacheDir: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sol, err := resolveWith(t, fd, "small", "big")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pins(sol); got != "big==1.0 small==1.0" {
+			t.Fatalf("run %d: got %s", run, got)
+		}
+		for _, d := range sol.Dists {
+			files, _ := fd.Files(context.Background(), d.Name, d.Version)
+			if len(files) != 1 {
+				t.Fatalf("%s: %d files", d.Name, len(files))
+			}
+			data, _ := os.ReadFile(files[0].Path)
+			if h, err := fd.SHA256(context.Background(), files[0]); err != nil || h != sum(data) {
+				t.Errorf("run %d: %s: sha256 %s, %v; want %s", run, d.Name, h, err, sum(data))
+			}
+		}
+		fd.Close()
+		for _, kind := range []string{"metadata", "sha256"} {
+			if n := cacheEntries(t, cache, kind); n != 1 {
+				t.Errorf("run %d: %d %s entries, want 1 (the large wheel's)", run, n, kind)
+			}
+		}
+	}
+}
+
+// cacheEntries counts the entries of a kind in a cache directory.
+func cacheEntries(t *testing.T, dir, kind string) int {
+	t.Helper()
+	n := 0
+	filepath.WalkDir(filepath.Join(dir, kind), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+// TestPrefetchChoice: Prefetch fetches the metadata of the version the
+// requirement would choose, PrefetchMetadata that of the version named;
+// neither touches the newest release when it is not the one.
+func TestPrefetchChoice(t *testing.T) {
+	rels := []release{{name: "a", version: "1.0"}, {name: "a", version: "2.0"}, {name: "b", version: "1.0"}, {name: "b", version: "2.0"}}
+	srv := newServer(t, rels)
+	fd, err := NewFinder(Config{IndexURLs: []string{srv.URL + "/simple"}, Target: target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fd.Close()
+	set, _ := spec.ParseSpecifierSet("<2")
+	fd.Prefetch([]resolve.Want{{Name: "a", Specifier: set}})
+	if _, err := fd.Candidates(context.Background(), "b"); err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := spec.ParseVersion("1.0")
+	fd.PrefetchMetadata("b", v1)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, meta := fd.Stats(); meta == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("prefetch did not finish: %v", srv.requests)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for _, name := range []string{"a-1.0", "b-1.0"} {
+		if srv.count("GET /files/"+name) == 0 {
+			t.Errorf("%s was not prefetched: %v", name, srv.requests)
+		}
+	}
+	if n := srv.count("GET /files/a-2.0") + srv.count("GET /files/b-2.0"); n != 0 {
+		t.Errorf("the newest releases were fetched %d times: %v", n, srv.requests)
 	}
 }

@@ -33,11 +33,65 @@ type Provider interface {
 	Metadata(ctx context.Context, name string, version spec.Version) (*wheel.Metadata, error)
 }
 
-// Prefetcher is implemented by providers that can fetch ahead. The
-// resolver calls Prefetch with the names a chosen version depends on,
-// before it asks for their candidates one by one.
+// Prefetcher is implemented by providers that can fetch ahead, in the
+// background. Its methods return at once; they are hints, and the
+// resolver asks for what it needs through Provider as usual.
+//
+// The resolver asks for metadata one version at a time, so on a cold
+// cache every guess that is right takes a round trip off its critical
+// path; every wrong one costs a request.
 type Prefetcher interface {
-	Prefetch(names []string)
+	// Prefetch is called with the distributions a chosen version
+	// depends on that the resolver has not seen yet, before it asks for
+	// their candidates one by one. A provider may also fetch the metadata
+	// of the version each Want would choose (see Want.Choose).
+	Prefetch(wants []Want)
+	// PrefetchMetadata is called with a version the resolver would
+	// choose next for a distribution whose candidates it already has.
+	PrefetchMetadata(name string, version spec.Version)
+}
+
+// Want is a distribution the resolver is about to ask for, with the
+// first requirement on it.
+type Want struct {
+	// Name is the normalized name.
+	Name string
+	// Specifier is the requirement's version specifier.
+	Specifier spec.SpecifierSet
+	// Prefer is the version to keep when allowed (see Options.Prefer);
+	// nil for none.
+	Prefer *spec.Version
+}
+
+// Choose returns the version the resolver would decide first among
+// cands when the requirement is the only one on the distribution: the
+// preferred version when allowed, else the highest final release the
+// specifier allows (a yanked one only when the specifier pins it), else
+// the highest pre-release it allows. ok is false when none is allowed.
+func (w Want) Choose(cands []Candidate) (v spec.Version, ok bool) {
+	exact := false
+	for _, c := range w.Specifier {
+		if c.IsExact() {
+			exact = true
+		}
+	}
+	for _, pre := range []bool{false, true} {
+		for _, c := range cands {
+			if c.Yanked && !exact || !w.Specifier.Contains(c.Version, pre) {
+				continue
+			}
+			if w.Prefer != nil && c.Version.Equal(*w.Prefer) {
+				return c.Version, true
+			}
+			if !ok || c.Version.Compare(v) > 0 {
+				v, ok = c.Version, true
+			}
+		}
+		if ok {
+			return v, true
+		}
+	}
+	return v, false
 }
 
 // UnavailableError says why a distribution (or one version of it) cannot

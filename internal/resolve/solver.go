@@ -73,7 +73,8 @@ func Resolve(ctx context.Context, p Provider, opts Options) (*Solution, error) {
 	if opts.Env == nil {
 		return nil, errors.New("resolve: no target environment")
 	}
-	s := &solver{ctx: ctx, p: p, opts: opts, byName: map[string]int{}, deps: map[[2]int]*depsResult{}}
+	s := &solver{ctx: ctx, p: p, opts: opts, byName: map[string]int{}, deps: map[[2]int]*depsResult{}, asked: map[[2]int]bool{}}
+	s.pf, _ = p.(Prefetcher)
 	if opts.Root == "" {
 		s.opts.Root = "the app"
 	}
@@ -86,7 +87,7 @@ func Resolve(ctx context.Context, p Provider, opts Options) (*Solution, error) {
 	} else {
 		s.python = *opts.Python
 	}
-	root := &pkgInfo{name: s.opts.Root, loaded: true, versions: []spec.Version{{Release: []int{0}}}, yanked: []bool{false}, decided: -1}
+	root := &pkgInfo{name: s.opts.Root, loaded: true, versions: []spec.Version{{Release: []int{0}}}, yanked: []bool{false}, decided: -1, prefer: preferUnknown}
 	s.pkgs = append(s.pkgs, root)
 	if err := s.solve(); err != nil {
 		return nil, err
@@ -107,7 +108,15 @@ type pkgInfo struct {
 	incs     []*incompat
 	stack    []entry // assignments of this package, oldest first
 	decided  int     // version index, -1 when undecided
+	// prefer is the index of the version Options.Prefer names,
+	// preferNone, or preferUnknown before pickVersion looks it up.
+	prefer int
 }
+
+const (
+	preferUnknown = 0 - iota - 2
+	preferNone
+)
 
 // label remembers the set a specifier written in a requirement gave, to
 // print sets the way people wrote them.
@@ -152,6 +161,15 @@ type solver struct {
 	deps    map[[2]int]*depsResult
 	nextID  int
 	steps   int
+
+	pf    Prefetcher      // s.p as a Prefetcher, or nil
+	asked map[[2]int]bool // versions whose metadata lookahead asked for
+	open  []openPkg       // decide's undecided packages (reused)
+}
+
+type openPkg struct {
+	pkg int
+	set vset
 }
 
 const rootPkg = 0
@@ -370,6 +388,7 @@ func (s *solver) backtrack(level int) {
 // package with a positive derivation is decided.
 func (s *solver) decide() (next int, done bool, err error) {
 	best, bestCount := -1, 0
+	s.open = s.open[:0]
 	for i, p := range s.pkgs {
 		if p.decided >= 0 {
 			continue
@@ -378,6 +397,7 @@ func (s *solver) decide() (next int, done bool, err error) {
 		if !ok || !cur.pos {
 			continue
 		}
+		s.open = append(s.open, openPkg{i, cur.set})
 		n := cur.set.count()
 		if best < 0 || n < bestCount {
 			best, bestCount = i, n
@@ -389,6 +409,7 @@ func (s *solver) decide() (next int, done bool, err error) {
 	p := s.pkgs[best]
 	cur, _ := s.current(best)
 	vi := s.pickVersion(best, cur.set)
+	s.lookahead(best)
 	if vi < 0 {
 		inc := newIncompat(causeNoVersions, term{best, cur.set, true})
 		inc.reason = p.reason
@@ -459,15 +480,48 @@ func (s *solver) depRange(pkg, vi int, dep depReq) vset {
 	return set
 }
 
+// lookahead asks the provider, in the background, for the metadata of
+// the versions the next decisions would take: those of the undecided
+// packages other than best (which decide fetches now). Each version is
+// asked for once.
+func (s *solver) lookahead(best int) {
+	if s.pf == nil {
+		return
+	}
+	for _, o := range s.open {
+		if o.pkg == best || o.pkg == rootPkg {
+			continue
+		}
+		vi := s.pickVersion(o.pkg, o.set)
+		if vi < 0 {
+			continue
+		}
+		p := s.pkgs[o.pkg]
+		key := [2]int{o.pkg, vi}
+		if _, ok := s.deps[key]; ok || s.asked[key] {
+			continue
+		}
+		s.asked[key] = true
+		s.pf.PrefetchMetadata(p.base, p.versions[vi])
+	}
+}
+
 func (s *solver) pickVersion(pkg int, allowed vset) int {
 	p := s.pkgs[pkg]
 	if pkg != rootPkg && p.extra == "" {
-		if v, ok := s.opts.Prefer[p.base]; ok {
-			for _, i := range allowed.members() {
-				if p.versions[i].Equal(v) {
-					return i
+		if p.prefer == preferUnknown {
+			p.prefer = preferNone
+			if v, ok := s.opts.Prefer[p.base]; ok {
+				for i := range p.versions {
+					if p.versions[i].Equal(v) {
+						p.prefer = i
+						break
+					}
 				}
 			}
+		}
+		if p.prefer >= 0 && allowed.has(p.prefer) {
+			return p.prefer
 		}
 	}
 	if p.extra != "" {
@@ -494,7 +548,7 @@ func (s *solver) pkgFor(base, extra string) (int, error) {
 	if id, ok := s.byName[key]; ok {
 		return id, nil
 	}
-	p := &pkgInfo{name: key, base: base, extra: extra, decided: -1, matches: map[string]vset{}}
+	p := &pkgInfo{name: key, base: base, extra: extra, decided: -1, prefer: preferUnknown, matches: map[string]vset{}}
 	if extra != "" {
 		bid, err := s.pkgFor(base, "")
 		if err != nil {
@@ -612,15 +666,23 @@ func (s *solver) dependencies(pkg, vi int) (*depsResult, error) {
 		}
 		active = append(active, r)
 	}
-	if pf, ok := s.p.(Prefetcher); ok && len(active) > 0 {
-		var names []string
+	if s.pf != nil && len(active) > 0 {
+		var wants []Want
+		seen := map[string]bool{}
 		for _, r := range active {
-			if _, ok := s.byName[r.CanonicalName()]; !ok {
-				names = append(names, r.CanonicalName())
+			n := r.CanonicalName()
+			if _, ok := s.byName[n]; ok || seen[n] {
+				continue
 			}
+			seen[n] = true
+			w := Want{Name: n, Specifier: r.Specifier}
+			if v, ok := s.opts.Prefer[n]; ok {
+				w.Prefer = &v
+			}
+			wants = append(wants, w)
 		}
-		if len(names) > 0 {
-			pf.Prefetch(names)
+		if len(wants) > 0 {
+			s.pf.Prefetch(wants)
 		}
 	}
 	if extra != "" {
