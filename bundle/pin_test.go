@@ -362,3 +362,45 @@ func wheelhouseIndex(t *testing.T, dir string) http.Handler {
 	mux.Handle("/files/", http.StripPrefix("/files/", http.FileServer(http.Dir(dir))))
 	return mux
 }
+
+// TestPinCacheComplete: what a pin fetched is in the cache when Pin
+// returns (the cache is written at the end of the run, as one pack), so
+// that an offline pin right after, with the index gone, gives the same
+// file; find-links files are read again, not cached.
+func TestPinCacheComplete(t *testing.T) {
+	wh := pinWheelhouse(t)
+	for _, tt := range []struct {
+		name  string
+		index bool
+	}{{"index", true}, {"find-links", false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := newPinBundle(t, "flask>=3\nrequests\n")
+			o := pinOpts(t, dir)
+			var srv *httptest.Server
+			if tt.index {
+				srv = httptest.NewServer(wheelhouseIndex(t, wh))
+				o.FindLinks, o.NoIndex, o.IndexURL = nil, false, srv.URL+"/simple/"
+			}
+			first, err := Pin(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if srv != nil {
+				srv.Close()
+			}
+			packs, _ := filepath.Glob(filepath.Join(o.CacheDir, "packs", "*.pack"))
+			if len(packs) != 1 {
+				t.Errorf("%d packs after a cold pin, want 1: %v", len(packs), packs)
+			}
+			os.Remove(first.Path)
+			o.Offline = true
+			second, err := Pin(context.Background(), o)
+			if err != nil {
+				t.Fatalf("offline pin right after: %v", err)
+			}
+			if !bytes.Equal(first.Content, second.Content) {
+				t.Errorf("offline pin differs:\n%s\nwant\n%s", second.Content, first.Content)
+			}
+		})
+	}
+}

@@ -129,6 +129,7 @@ func NewFinder(cfg Config) (*Finder, error) {
 	var cache *Cache
 	if cfg.CacheDir != "" {
 		cache = &Cache{Dir: cfg.CacheDir}
+		cache.Open()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	fd := &Finder{
@@ -146,10 +147,12 @@ func NewFinder(cfg Config) (*Finder, error) {
 	return fd, nil
 }
 
-// Close stops background fetches and waits for them.
+// Close stops background fetches and waits for them, then writes what
+// was fetched to the cache (see Cache.Close).
 func (fd *Finder) Close() {
 	fd.cancel()
 	fd.wg.Wait()
+	fd.cache.Close()
 }
 
 // Stats returns how many index pages and metadata files were fetched or

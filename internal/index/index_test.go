@@ -630,50 +630,14 @@ func TestLocalFilesCache(t *testing.T) {
 // cacheEntries counts the entries of a kind in a cache directory.
 func cacheEntries(t *testing.T, dir, kind string) int {
 	t.Helper()
+	c := &Cache{Dir: dir}
+	c.Open()
+	defer c.Close()
 	n := 0
-	filepath.WalkDir(filepath.Join(dir, kind), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+	for name := range c.index {
+		if strings.HasPrefix(name, kind+"/") {
 			n++
 		}
-		return nil
-	})
+	}
 	return n
-}
-
-// TestPrefetchChoice: Prefetch fetches the metadata of the version the
-// requirement would choose, PrefetchMetadata that of the version named;
-// neither touches the newest release when it is not the one.
-func TestPrefetchChoice(t *testing.T) {
-	rels := []release{{name: "a", version: "1.0"}, {name: "a", version: "2.0"}, {name: "b", version: "1.0"}, {name: "b", version: "2.0"}}
-	srv := newServer(t, rels)
-	fd, err := NewFinder(Config{IndexURLs: []string{srv.URL + "/simple"}, Target: target})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fd.Close()
-	set, _ := spec.ParseSpecifierSet("<2")
-	fd.Prefetch([]resolve.Want{{Name: "a", Specifier: set}})
-	if _, err := fd.Candidates(context.Background(), "b"); err != nil {
-		t.Fatal(err)
-	}
-	v1, _ := spec.ParseVersion("1.0")
-	fd.PrefetchMetadata("b", v1)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if _, meta := fd.Stats(); meta == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("prefetch did not finish: %v", srv.requests)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	for _, name := range []string{"a-1.0", "b-1.0"} {
-		if srv.count("GET /files/"+name) == 0 {
-			t.Errorf("%s was not prefetched: %v", name, srv.requests)
-		}
-	}
-	if n := srv.count("GET /files/a-2.0") + srv.count("GET /files/b-2.0"); n != 0 {
-		t.Errorf("the newest releases were fetched %d times: %v", n, srv.requests)
-	}
 }
