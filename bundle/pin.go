@@ -148,15 +148,38 @@ func Pin(ctx context.Context, opts PinOptions) (*PinResult, error) {
 		return nil, invalidInput(ds)
 	}
 
-	target, targetFrom, err := pinTarget(ctx, opts, cfg)
-	if err != nil {
-		return nil, err
-	}
-	env := target.Environment()
 	var reqs []*spec.Requirement
 	for _, l := range direct.Requirements {
 		reqs = append(reqs, l.Req)
 	}
+	// The index settings come first so that the Finder can warm up while
+	// the target interpreter starts. Their warnings and errors are
+	// reported after the target's, as before.
+	var icfgOut bytes.Buffer
+	iopts := opts
+	iopts.Out = &icfgOut
+	icfg, icfgErr := indexConfig(iopts, cfg, direct)
+	var fd *index.Finder
+	if icfgErr == nil {
+		if fd, err = index.NewFinder(icfg); err != nil {
+			return nil, err
+		}
+		defer fd.Close()
+		fd.Warm(reqs)
+	}
+
+	target, targetFrom, err := pinTarget(ctx, opts, cfg)
+	if err != nil {
+		return nil, err
+	}
+	opts.Out.Write(icfgOut.Bytes())
+	if icfgErr != nil {
+		return nil, icfgErr
+	}
+	if err := fd.SetTarget(target); err != nil {
+		return nil, err
+	}
+	env := target.Environment()
 
 	outPath := filepath.Join(opts.Dir, FileDependencies)
 	old, err := os.ReadFile(outPath)
@@ -178,17 +201,6 @@ func Pin(ctx context.Context, opts PinOptions) (*PinResult, error) {
 			}
 		}
 	}
-
-	icfg, err := indexConfig(opts, cfg, direct)
-	if err != nil {
-		return nil, err
-	}
-	icfg.Target = target
-	fd, err := index.NewFinder(icfg)
-	if err != nil {
-		return nil, err
-	}
-	defer fd.Close()
 
 	stop := startProgress(opts.Progress, fd, start)
 	sol, err := resolve.Resolve(ctx, fd, resolve.Options{Root: cfg.App.Name, Requirements: reqs, Env: env, Prefer: prefer})

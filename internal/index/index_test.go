@@ -641,3 +641,60 @@ func cacheEntries(t *testing.T, dir, kind string) int {
 	}
 	return n
 }
+
+// TestWarm: a Finder made without a target fetches the pages and the
+// metadata the first steps need (pure-Python wheels only, the newest
+// final release the requirement allows), and resolves as usual once
+// SetTarget gives the target.
+func TestWarm(t *testing.T) {
+	rels := []release{
+		{name: "a", version: "1.0", requires: []string{"b"}}, {name: "a", version: "2.0", requires: []string{"b", "c; python_version < '3'"}},
+		{name: "a", version: "3.0b1"},
+		{name: "b", version: "1.0"},
+		{name: "c", version: "1.0"},
+		{name: "native", version: "1.0", tag: "cp311-cp311-manylinux_2_17_x86_64"},
+	}
+	srv := newServer(t, rels)
+	fd, err := NewFinder(Config{IndexURLs: []string{srv.URL + "/simple"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fd.Close()
+	var roots []*spec.Requirement
+	for _, r := range []string{"a<3", "native"} {
+		q, _ := spec.ParseRequirement(r)
+		roots = append(roots, q)
+	}
+	fd.Warm(roots)
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.count("GET /simple/b/") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("b's page was not warmed")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if n := srv.count("GET /files/a-2.0"); n != 1 {
+		t.Errorf("a 2.0 fetched %d times, want 1", n)
+	}
+	if n := srv.count("GET /files/a-3.0b1") + srv.count("GET /files/a-1.0") + srv.count("GET /files/native"); n != 0 {
+		t.Errorf("%d fetches of files that were not to be warmed", n)
+	}
+	if n := srv.count("GET /simple/c/"); n != 0 {
+		t.Error("the page of a requirement with a marker was warmed")
+	}
+	if err := fd.SetTarget(target); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.count("")
+	sol, err := resolveWith(t, fd, "a<3", "native")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pins(sol); got != "a==2.0 b==1.0 native==1.0" {
+		t.Errorf("got %s", got)
+	}
+	// What was warmed is not fetched again.
+	if n := srv.count("GET /simple/a/") + srv.count("GET /simple/b/") + srv.count("GET /files/a-2.0"); n != 3 {
+		t.Errorf("warmed requests repeated: %d, want 3 (requests after warm-up: %d)", n, srv.count("")-before)
+	}
+}
