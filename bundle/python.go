@@ -304,7 +304,10 @@ func queryPythonVersion(ctx context.Context, path string, timeout time.Duration,
 		// strconv.Quote gives a valid Python literal for ASCII code.
 		script += "\nif sys.version_info[0] >= 3: exec(" + strconv.Quote(probe) + ")"
 	}
-	cmd := exec.CommandContext(ctx, path, "-c", script)
+	// -S: the query needs nothing from site (.pth files, user site), and
+	// importing it is half of the interpreter's start (14 ms of 28 here).
+	// Python 2 knows -S too, so it is still told apart by its version.
+	cmd := exec.CommandContext(ctx, path, "-S", "-c", script)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = time.Second
