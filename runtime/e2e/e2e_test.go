@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -258,6 +260,68 @@ func TestSIGTERMFinishesInFlight(t *testing.T) {
 	}
 	if !strings.Contains(p.Stderr(), "serve returned") {
 		t.Errorf("serve() did not return:\n%s", p.Stderr())
+	}
+}
+
+// TestGraceExpired: past graceful_timeout, a request still computing gets
+// bundle_runtime.GraceExpired (its finally block runs, its client gets a
+// 500) and one blocked in a sleep has its connection closed; serve()
+// returns within the timeout plus the documented 4 s.
+func TestGraceExpired(t *testing.T) {
+	e := setup(t)
+	p := e.serveApp(t, map[string]any{"threads": 3, "graceful_timeout": "1s"})
+	codes := make(chan string, 2)
+	for _, path := range []string{"/spin?60", "/sleep?60"} {
+		go func() {
+			resp, _, err := get(t, "GET", p.base+path, nil, nil)
+			if err != nil {
+				codes <- path + " error"
+				return
+			}
+			codes <- fmt.Sprintf("%s %d", path, resp.StatusCode)
+		}()
+	}
+	time.Sleep(500 * time.Millisecond) // both are in the app
+	start := time.Now()
+	if err := p.stop(syscall.SIGTERM, 20*time.Second); err != nil {
+		t.Errorf("exit status: %v\n%s", err, p.Stderr())
+	}
+	if d := time.Since(start); d > 1*time.Second+4*time.Second+time.Second {
+		t.Errorf("serve() returned %v after SIGTERM, want at most graceful_timeout + 4s", d)
+	}
+	got := []string{<-codes, <-codes}
+	sort.Strings(got)
+	if got[1] != "/spin?60 500" || got[0] != "/sleep?60 error" {
+		t.Errorf("responses: %q, want the spinning request to get a 500 and the sleeping one a closed connection", got)
+	}
+	for _, want := range []string{"raising bundle_runtime.GraceExpired in 2 request(s)", "spin finally ran", "bundle_runtime.GraceExpired", "serve returned"} {
+		if !strings.Contains(p.Stderr(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, p.Stderr())
+		}
+	}
+}
+
+// TestLongRequestDoesNotBlockOthers: a short request queued behind a long
+// CPU-bound one is served by another thread, not after the long one.
+func TestLongRequestDoesNotBlockOthers(t *testing.T) {
+	e := setup(t)
+	p := e.serveApp(t, map[string]any{"threads": 2})
+	long := make(chan time.Time, 1)
+	go func() {
+		_, _, _ = get(t, "GET", p.base+"/spin?2", nil, nil)
+		long <- time.Now()
+	}()
+	time.Sleep(200 * time.Millisecond)
+	if _, b, err := get(t, "GET", p.base+"/echo", nil, nil); err != nil {
+		t.Fatalf("short request: %v", err)
+	} else if len(b) == 0 {
+		t.Errorf("short request: empty body")
+	}
+	select {
+	case <-long:
+		t.Errorf("the short request waited for the long one to end")
+	default:
+		<-long
 	}
 }
 

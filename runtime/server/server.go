@@ -354,6 +354,9 @@ func (s *Server) serveOne(w Worker, x *Exchange) {
 // Shutdown stops accepting, lets requests in flight finish, stops the
 // workers and returns; ctx bounds the wait (Config.GracefulTimeout is for
 // the caller to apply). After it, ListenAndServe returns ErrServerClosed.
+// When ctx ends first, Shutdown returns its error and leaves the
+// connections still serving a request open: call Shutdown again to wait
+// more, or Close.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.stopped = true
@@ -370,7 +373,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}
 	}
 	if err != nil {
-		_ = s.hs.Close()
+		// Like net/http: the connections still active stay open, for the
+		// caller to wait more (Shutdown again) or to Close.
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	s.access.close()

@@ -94,6 +94,17 @@ def app(environ, start_response):
         time.sleep(float(q or "1"))
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"slept"]
+    if path == "/spin":
+        # CPU-bound for q seconds: the thread keeps the GIL but for the
+        # switch interval.
+        end = time.monotonic() + float(q or "1")
+        try:
+            while time.monotonic() < end:
+                pass
+        finally:
+            print("spin finally ran", file=sys.stderr, flush=True)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"spun"]
     if path == "/errors":
         environ["wsgi.errors"].write("note for the error log\n")
         environ["wsgi.errors"].flush()

@@ -38,6 +38,9 @@ static PyObject *bundle_app; // the application being served
 static PyObject *wsgi_version; // (1, 0)
 static PyObject *format_exception; // traceback.format_exception
 static PyTypeObject *InputType, *ErrorsType, *StartResponseType, *FileWrapperType;
+static PyObject *GraceExpired; // raised in requests still running past the graceful timeout
+static bworker *live_workers; // every worker not freed yet (GIL-protected)
+static int interrupting; // GraceExpired was raised: don't let it reach a later request
 static volatile int bundle_forked;
 
 static void atfork_child(void) { bundle_forked = 1; }
@@ -1111,6 +1114,11 @@ bworker *bundle_worker_new(uintptr_t handle, int multithread, int multiprocess) 
 	w->multiprocess = multiprocess;
 	w->sendfile_fd = -1;
 	w->gstate = PyGILState_Ensure();
+	w->ident = PyThread_get_thread_ident();
+	w->lnext = live_workers;
+	if (live_workers)
+		live_workers->lprev = w;
+	live_workers = w;
 	// A reference of the worker's own: the app outlives serve() for a
 	// worker still inside it after a forced stop.
 	w->app = bundle_app;
@@ -1126,6 +1134,13 @@ bworker *bundle_worker_new(uintptr_t handle, int multithread, int multiprocess) 
 void bundle_worker_free(bworker *w) {
 	py_enter(w);
 	PyGILState_STATE g = w->gstate;
+	if (w->lprev)
+		w->lprev->lnext = w->lnext;
+	else if (live_workers == w)
+		live_workers = w->lnext;
+	if (w->lnext)
+		w->lnext->lprev = w->lprev;
+	w->lprev = w->lnext = NULL;
 	Py_CLEAR(w->app);
 	Py_CLEAR(w->tmpl);
 	Py_CLEAR(w->sr_write);
@@ -1259,6 +1274,8 @@ done:
 	Py_XDECREF(sr);
 	Py_XDECREF(environ);
 	wait_idle(w); // a thread the app started may still be inside Go
+	if (interrupting)
+		PyThreadState_SetAsyncExc(w->ident, NULL); // not delivered in time: not for the next request
 	w->active = 0;
 	w->in = NULL;
 	w->inlen = 0;
@@ -1270,6 +1287,22 @@ done:
 }
 
 // ---- the module ----
+
+// interrupt_workers raises GraceExpired in every worker thread still inside
+// the app (the graceful timeout is over), as KeyboardInterrupt reaches the
+// main thread: at its next bytecode, so `finally` blocks and context
+// managers run. A thread blocked in C (a sleep, a socket read) sees it when
+// that call returns. Runs on serve()'s thread with the GIL held. Returns how
+// many were interrupted.
+static int interrupt_workers(void) {
+	int n = 0;
+	interrupting = 1;
+	for (bworker *w = live_workers; w; w = w->lnext) {
+		if (w->active && !w->closed)
+			n += PyThreadState_SetAsyncExc(w->ident, GraceExpired);
+	}
+	return n;
+}
 
 static PyObject *m_serve(PyObject *self, PyObject *args) {
 	PyObject *app, *bdir;
@@ -1307,9 +1340,12 @@ static PyObject *m_serve(PyObject *self, PyObject *args) {
 	int stopping = 0;
 	if (id > 0) {
 		for (;;) {
-			if (goServeWait(id, 100))
+			int r = goServeWait(id, 100);
+			if (r == 1)
 				break;
 			PyEval_RestoreThread(ts);
+			if (r == 2)
+				interrupt_workers();
 			// Python runs its signal handlers here, on the main thread.
 			int sig = PyErr_CheckSignals() < 0;
 			if (sig) {
@@ -1396,6 +1432,12 @@ PyMODINIT_FUNC PyInit__bundle_runtime(void) {
 		StartResponseType = (PyTypeObject *)PyType_FromSpec(&sr_spec);
 		FileWrapperType = (PyTypeObject *)PyType_FromSpec(&fw_spec);
 		wsgi_version = Py_BuildValue("(ii)", 1, 0);
+		GraceExpired = PyErr_NewExceptionWithDoc(
+			"bundle_runtime.GraceExpired",
+			"Raised in a request still running when the graceful timeout of a stop is over.\n\n"
+			"A BaseException, like KeyboardInterrupt, so that `except Exception` in the app does not "
+			"swallow it.",
+			PyExc_BaseException, NULL);
 		if (sc_init() < 0) {
 			Py_DECREF(m);
 			return NULL;
@@ -1406,7 +1448,7 @@ PyMODINIT_FUNC PyInit__bundle_runtime(void) {
 			Py_DECREF(tb);
 		}
 		if (!InputType || !ErrorsType || !StartResponseType || !FileWrapperType || !wsgi_version ||
-		    !format_exception) {
+		    !GraceExpired || !format_exception) {
 			Py_DECREF(m);
 			return NULL;
 		}
@@ -1414,6 +1456,12 @@ PyMODINIT_FUNC PyInit__bundle_runtime(void) {
 	Py_INCREF(FileWrapperType);
 	if (PyModule_AddObject(m, "FileWrapper", (PyObject *)FileWrapperType) < 0) {
 		Py_DECREF(FileWrapperType);
+		Py_DECREF(m);
+		return NULL;
+	}
+	Py_INCREF(GraceExpired);
+	if (PyModule_AddObject(m, "GraceExpired", GraceExpired) < 0) {
+		Py_DECREF(GraceExpired);
 		Py_DECREF(m);
 		return NULL;
 	}

@@ -182,6 +182,7 @@ type serving struct {
 	srv      *server.Server
 	grace    time.Duration
 	done     chan struct{}
+	intr     chan struct{} // capacity 1: serve()'s thread is to raise GraceExpired in the workers
 	doneOnce sync.Once
 	stopOnce sync.Once
 	err      error
@@ -203,7 +204,7 @@ func (s *serving) finish(err error) {
 // start builds the configuration (defaults, then bundle.toml [run], then
 // the environment, then serve()'s keyword arguments) and starts serving.
 func start(cfgJSON []byte, bundleDir string, useEnv bool) *serving {
-	s := &serving{done: make(chan struct{})}
+	s := &serving{done: make(chan struct{}), intr: make(chan struct{}, 1)}
 	cfg := server.DefaultConfig()
 	err := func() error {
 		if bundleDir != "" {
@@ -252,16 +253,37 @@ func start(cfgJSON []byte, bundleDir string, useEnv bool) *serving {
 	return s
 }
 
+// interruptWait is how long requests interrupted past the graceful timeout
+// get to unwind (their `finally` blocks, a 500 to the client) before their
+// connections are closed.
+const interruptWait = 2 * time.Second
+
+// interrupt asks serve()'s thread to raise bundle_runtime.GraceExpired in
+// the requests still inside the app (see goServeWait).
+func (s *serving) interrupt() {
+	select {
+	case s.intr <- struct{}{}:
+	default:
+	}
+}
+
 // stop shuts the server down: gracefully within the grace period, or at
-// once when force is set (a second signal).
+// once when force is set (a second signal). Requests still in the app when
+// the grace period is over, or at a forced stop, get GraceExpired raised
+// in them; serve() returns at most interruptWait later (plus the time a
+// thread that cannot be interrupted takes to give the GIL back).
 func (s *serving) stop(force bool) {
 	if s.srv == nil {
 		return
 	}
 	if force {
+		if busy := s.srv.Stats().Busy; busy > 0 {
+			s.srv.ErrorLog().Printf("forced stop: raising bundle_runtime.GraceExpired in %d request(s) still in the app", busy)
+		}
+		s.interrupt()
 		_ = s.srv.Close()
 		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), interruptWait)
 			defer cancel()
 			if err := s.srv.WaitWorkers(ctx); err != nil {
 				s.srv.ErrorLog().Printf("forced stop: %v (threads still inside the app)", err)
@@ -275,11 +297,17 @@ func (s *serving) stop(force bool) {
 			ctx, cancel := context.WithTimeout(context.Background(), s.grace)
 			defer cancel()
 			if err := s.srv.Shutdown(ctx); err != nil {
-				s.srv.ErrorLog().Printf("graceful stop did not finish in %s: %v", s.grace, err)
-				_ = s.srv.Close()
-				ctx2, cancel2 := context.WithTimeout(context.Background(), 2*time.Second)
+				s.srv.ErrorLog().Printf("graceful stop did not finish in %s: raising bundle_runtime.GraceExpired in %d request(s) still in the app", s.grace, s.srv.Stats().Busy)
+				s.interrupt()
+				ctx2, cancel2 := context.WithTimeout(context.Background(), interruptWait)
 				defer cancel2()
-				_ = s.srv.WaitWorkers(ctx2)
+				if err := s.srv.Shutdown(ctx2); err != nil {
+					s.srv.ErrorLog().Printf("%d request(s) still in the app %s after the interruption (blocked outside Python code?): closing their connections", s.srv.Stats().Busy, interruptWait)
+					_ = s.srv.Close()
+					ctx3, cancel3 := context.WithTimeout(context.Background(), interruptWait)
+					defer cancel3()
+					_ = s.srv.WaitWorkers(ctx3)
+				}
 			}
 			s.finish(nil)
 		}()
@@ -296,6 +324,9 @@ func goServeStart(cfg *C.char, n C.size_t, bd *C.char, bdn C.size_t, useEnv C.in
 	return C.longlong(servingID)
 }
 
+// goServeWait waits up to ms for serving id to finish: 1 when it has, 2
+// when serve()'s thread is to interrupt the workers, 0 on timeout.
+//
 //export goServeWait
 func goServeWait(id C.longlong, ms C.int) C.int {
 	servingMu.Lock()
@@ -309,6 +340,8 @@ func goServeWait(id C.longlong, ms C.int) C.int {
 	select {
 	case <-s.done:
 		return 1
+	case <-s.intr:
+		return 2
 	case <-t.C:
 		return 0
 	}

@@ -31,6 +31,8 @@ typedef struct bworker {
 	int refs; // per-request objects pointing here; the struct outlives them
 	int closed; // bundle_worker_free ran: freed when refs reaches 0
 	int busy; // a thread of this request is inside Go with the GIL released
+	unsigned long ident; // the worker thread's id (PyThread_get_thread_ident)
+	struct bworker *lprev, *lnext; // the list of live workers (GIL-protected)
 
 	// Reused from request to request (see build_environ).
 	PyObject *tmpl; // the environ's constant part, copied per request

@@ -22,11 +22,17 @@ import threading
 
 from . import _bundle_runtime
 
-__all__ = ["serve", "main", "stop", "stats", "Terminated", "FileWrapper", "__version__"]
+__all__ = ["serve", "main", "stop", "stats", "Terminated", "GraceExpired", "FileWrapper", "__version__"]
 
 __version__ = "0.1.0"
 
 FileWrapper = _bundle_runtime.FileWrapper
+
+#: Raised inside a request that is still running when a stop's graceful
+#: timeout is over (or at a forced stop: a second SIGINT/SIGTERM), so that its
+#: ``finally`` blocks run and the client gets a 500. A BaseException: the app's
+#: ``except Exception`` does not swallow it.
+GraceExpired = _bundle_runtime.GraceExpired
 
 _forked = False
 
@@ -84,6 +90,8 @@ def serve(application, *, listen=None, threads=None, queue_size=None, max_body_b
     Unset (None) arguments keep the lower layers' values.
 
     SIGINT and SIGTERM stop it gracefully; ``stop()`` from another thread too.
+    Requests still running when ``graceful_timeout`` is over get
+    ``GraceExpired`` raised in them; a second signal does that at once.
     Returns None after a stop; raises RuntimeError when it cannot start.
     """
     if _forked:
