@@ -16,8 +16,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/bundle-wsgi/bundle/runtime/internal/wheel"
 )
 
 // env is what every test shares: the built wheel and a venv with it,
@@ -25,8 +23,8 @@ import (
 type env struct {
 	root   string // repository root
 	work   string // temporary directory
-	so     string // the built extension
-	whl    string // the wheel
+	so     string // the built extension, as in the wheel
+	whl    string // the wheel runtime/build.sh made
 	python string // the venv's python
 	err    error
 }
@@ -77,20 +75,26 @@ func (e *env) build() error {
 	if e.work, err = os.MkdirTemp("", "bundle-runtime-e2e-"); err != nil {
 		return err
 	}
-	// The extension, built without -race (tests may run with it).
-	e.so = filepath.Join(e.work, "_bundle_runtime.abi3.so")
+	// The wheel as make build makes it (runtime/build.sh: the extension
+	// with its glibc pins, without -race, checked against its tag), and
+	// the extension taken out of it.
 	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(gobin); err != nil {
 		gobin = "go"
 	}
-	cmd := exec.Command(gobin, "build", "-buildmode=c-shared", "-o", e.so, "./runtime/ext")
+	cmd := exec.Command("sh", filepath.Join(e.root, "runtime", "build.sh"), filepath.Join(e.work, "dist"))
 	cmd.Dir = e.root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("build the extension: %w\n%s", err, out)
+	cmd.Env = append(os.Environ(), "GO="+gobin, "GOFLAGS=")
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		return fmt.Errorf("runtime/build.sh: %w\n%s%s", err, out, stderr)
 	}
-	if e.whl, err = wheel.Build(wheel.Spec{Extension: e.so, PackageDir: filepath.Join(e.root, "runtime", "python", "bundle_runtime")},
-		filepath.Join(e.work, "dist")); err != nil {
+	e.whl = strings.TrimSpace(string(out))
+	if e.so, err = extractSO(e.whl, e.work); err != nil {
 		return err
 	}
 	venv := filepath.Join(e.work, "venv")

@@ -3,13 +3,18 @@
 //
 //	mkwheel -so _bundle_runtime.abi3.so -src runtime/python/bundle_runtime -out dist
 //
-// It prints the wheel's path.
+// It prints the wheel's path. The platform tag (-platform, default: worked
+// out from the extension's ELF header and glibc symbol versions) is checked
+// against the extension first: for a manylinux tag, a glibc symbol version
+// newer than the tag's glibc or a library outside the manylinux allow-list
+// fails the build (wheel.Audit).
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/bundle-wsgi/bundle/runtime/internal/wheel"
 )
@@ -26,10 +31,26 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	p, err := wheel.Build(s, *out)
+	p, err := build(s, *out)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mkwheel:", err)
 		os.Exit(1)
 	}
 	fmt.Println(p)
+}
+
+func build(s wheel.Spec, out string) (string, error) {
+	if s.Platform == "" {
+		p, err := wheel.PlatformTag(s.Extension)
+		if err != nil {
+			return "", err
+		}
+		s.Platform = p
+	}
+	if strings.HasPrefix(s.Platform, "manylinux") {
+		if err := wheel.Audit(s.Extension, s.Platform); err != nil {
+			return "", err
+		}
+	}
+	return wheel.Build(s, out)
 }
