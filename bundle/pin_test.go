@@ -332,6 +332,21 @@ func TestPinIndexPrecedence(t *testing.T) {
 	}
 }
 
+// TestPinSuggestFromIndex: a misspelled name gets the closest project of
+// the index's project list.
+func TestPinSuggestFromIndex(t *testing.T) {
+	srv := httptest.NewServer(wheelhouseIndex(t, pinWheelhouse(t)))
+	defer srv.Close()
+	dir := newPinBundle(t, "itsdangerous\nwerkzueg\n")
+	o := pinOpts(t, dir)
+	o.FindLinks, o.NoIndex, o.IndexURL = nil, false, srv.URL+"/simple"
+	_, err := Pin(context.Background(), o)
+	want := "app requires werkzueg, but there is no distribution named werkzueg on " + srv.URL + "/simple (did you mean werkzeug?)."
+	if !errors.Is(err, resolve.ErrNoSolution) || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v\nwant it to contain %s", err, want)
+	}
+}
+
 // wheelhouseIndex serves a directory of wheels as a PEP 503 index.
 func wheelhouseIndex(t *testing.T, dir string) http.Handler {
 	ents, err := os.ReadDir(dir)
@@ -357,6 +372,12 @@ func wheelhouseIndex(t *testing.T, dir string) http.Handler {
 			data, _ := os.ReadFile(filepath.Join(dir, f))
 			h := sha256.Sum256(data)
 			fmt.Fprintf(w, "<a href=\"/files/%s#sha256=%s\">%s</a>\n", f, hex.EncodeToString(h[:]), f)
+		}
+	})
+	mux.HandleFunc("/simple/{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		for n := range byName {
+			fmt.Fprintf(w, "<a href=\"/simple/%s/\">%s</a>\n", n, n)
 		}
 	})
 	mux.Handle("/files/", http.StripPrefix("/files/", http.FileServer(http.Dir(dir))))

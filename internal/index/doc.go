@@ -12,8 +12,14 @@
 // of its files; later indexes are not consulted for that name. Find-links
 // locations are always added (they are the user's own files).
 //
-// Index pages and metadata are cached under the user cache directory
-// (see Cache), honouring ETag, Last-Modified and Cache-Control.
+// A project that no source has gets a suggestion ("did you mean
+// requests?"): the closest name among the find-links files and, on such a
+// miss only, the project lists of the indexes (their root pages, HTML or
+// JSON), read as a stream, capped in size and time, and skipped when they
+// cannot be had.
+//
+// Index pages, project lists and metadata are cached under the user cache
+// directory (see Cache), honouring ETag, Last-Modified and Cache-Control.
 //
 // Credentials come from the URL (https://user:pass@host/...) or from
 // ~/.netrc (or $NETRC).

@@ -85,6 +85,7 @@ type Finder struct {
 	projects map[string]*call[*project]
 	metas    map[string]*call[*wheel.Metadata]
 	pages    map[string]*call[[]Link] // index URL + "\x00" + name; nil links: not there
+	names    map[string]*call[[]byte] // index URL -> its project list (see projectNames)
 
 	flOnce  sync.Once
 	flFiles map[string][]File
@@ -147,6 +148,7 @@ func NewFinder(cfg Config) (*Finder, error) {
 		projects: map[string]*call[*project]{},
 		metas:    map[string]*call[*wheel.Metadata]{},
 		pages:    map[string]*call[[]Link]{},
+		names:    map[string]*call[[]byte]{},
 	}
 	if !later {
 		fd.setTarget(cfg.Target)
@@ -562,19 +564,22 @@ func (fd *Finder) Candidates(ctx context.Context, name string) ([]resolve.Candid
 	if len(c) > 0 {
 		return c, nil
 	}
-	return nil, fd.unavailable(p)
+	return nil, fd.unavailable(ctx, p)
 }
 
 // unavailable explains why a project has no candidates.
-func (fd *Finder) unavailable(p *project) error {
+func (fd *Finder) unavailable(ctx context.Context, p *project) error {
 	name := p.name
 	if !p.found {
 		var names []string
 		for n := range fd.flFiles {
 			names = append(names, n)
 		}
-		sort.Strings(names)
-		return resolve.Unavailable(name, resolve.ErrNotFound, "there is no distribution named %s on %s%s", name, fd.where(), resolve.DidYouMean(name, names))
+		suggest := ""
+		if s := closestName(name, names, fd.indexNames(ctx)); s != "" {
+			suggest = " (did you mean " + s + "?)"
+		}
+		return resolve.Unavailable(name, resolve.ErrNotFound, "there is no distribution named %s on %s%s", name, fd.where(), suggest)
 	}
 	var sdists, wrongTags, wrongPython []string
 	for _, f := range p.files {
@@ -597,6 +602,39 @@ func (fd *Finder) unavailable(p *project) error {
 			"%s has only source distributions (%s), and bundle pin uses wheels only: build one with `pip wheel --no-deps %s -w wheels` and add --find-links wheels", name, listSome(sdists), name)
 	}
 	return resolve.Unavailable(name, resolve.ErrNotFound, "%s on %s lists no files", name, p.source)
+}
+
+// indexNames returns the project list of every index (see
+// projectNames), each fetched once a run, in parallel, in at most
+// namesTimeout. A list that cannot be had (no root page, an error, the
+// time is up, offline without a cached list) is left out: it only
+// serves a suggestion.
+func (fd *Finder) indexNames(ctx context.Context) [][]byte {
+	if len(fd.cfg.IndexURLs) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, namesTimeout)
+	defer cancel()
+	out := make([][]byte, len(fd.cfg.IndexURLs))
+	var wg sync.WaitGroup
+	for i, ix := range fd.cfg.IndexURLs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], _ = once(fd, fd.names, ix, func() ([]byte, error) {
+				l, err := fd.f.projectNames(ctx, ix)
+				if err != nil {
+					return nil, err
+				}
+				fd.mu.Lock()
+				fd.pagesFetched++
+				fd.mu.Unlock()
+				return l, nil
+			})
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 func listSome(s []string) string {

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bundle-wsgi/bundle/spec"
 )
 
 func FuzzParseHTML(f *testing.F) {
@@ -44,5 +46,34 @@ func FuzzParseNetrc(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		n := ParseNetrc(s)
 		n.Lookup("a")
+	})
+}
+
+// FuzzScanProjects: the streaming root-page scanners never fail on HTML,
+// fail on JSON only with ErrBadPage, keep only valid normalized names,
+// and stop at the cap.
+func FuzzScanProjects(f *testing.F) {
+	f.Add(`<a href="/simple/flask/">Flask</a><!-- <a>x</a> --><A title='>'>zope.interface</A>`, false)
+	f.Add(`<a>amp&amp;<b>x</b></a><a>`, false)
+	f.Add(`{"meta":{"api-version":"1.1"},"projects":[{"name":"Flask"},{"name":"a_b"}],"x":{}}`, true)
+	f.Add(`{"projects":[{"name":1}]}`, true)
+	f.Fuzz(func(t *testing.T, s string, js bool) {
+		ct := "text/html"
+		if js {
+			ct = "application/vnd.pypi.simple.v1+json"
+		}
+		l := &nameList{max: 3}
+		err := scanProjects(strings.NewReader(s), ct, l)
+		if err != nil && (!js || !errors.Is(err, ErrBadPage)) {
+			t.Fatalf("error %v", err)
+		}
+		if l.n > 3 {
+			t.Fatalf("%d names kept, cap 3", l.n)
+		}
+		for _, n := range strings.Split(strings.TrimSuffix(string(l.buf), "\n"), "\n") {
+			if l.n > 0 && (n == "" || spec.NormalizeName(n) != n || !spec.ValidName(n)) {
+				t.Fatalf("bad name %q in %q", n, l.buf)
+			}
+		}
 	})
 }

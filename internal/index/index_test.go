@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -50,6 +51,10 @@ type server struct {
 	requests []string // "METHOD path [range]"
 	etagHits int
 	maxAge   int
+	// root serves the root page (the project list) when set; default a
+	// list of the projects, as JSON or HTML.
+	root  http.HandlerFunc
+	extra []string // more names the root lists
 }
 
 func newServer(t *testing.T, rels []release, opts ...func(*server)) *server {
@@ -121,6 +126,10 @@ func (s *server) handle(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/simple/"):
 		name := strings.Trim(strings.TrimPrefix(r.URL.Path, "/simple/"), "/")
+		if name == "" {
+			s.writeRoot(w, r)
+			return
+		}
 		rels, ok := s.projects[name]
 		if !ok {
 			http.NotFound(w, r)
@@ -168,6 +177,45 @@ func (s *server) handle(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// writeRoot serves the project list, with an ETag and max-age.
+func (s *server) writeRoot(w http.ResponseWriter, r *http.Request) {
+	if s.root != nil {
+		s.root(w, r)
+		return
+	}
+	names := append([]string(nil), s.extra...)
+	for n := range s.projects {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	w.Header().Set("ETag", `"root"`)
+	if s.maxAge > 0 {
+		w.Header().Set("Cache-Control", fmt.Sprintf("max-age=%d", s.maxAge))
+	}
+	if r.Header.Get("If-None-Match") == `"root"` {
+		s.mu.Lock()
+		s.etagHits++
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if s.json && strings.Contains(r.Header.Get("Accept"), "application/vnd.pypi.simple.v1+json") {
+		w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
+		var ps []map[string]any
+		for i, n := range names {
+			ps = append(ps, map[string]any{"name": strings.ToUpper(n[:1]) + n[1:], "_last-serial": i})
+		}
+		json.NewEncoder(w).Encode(map[string]any{"meta": map[string]string{"api-version": "1.1", "_last-serial": "7"}, "projects": ps})
+		return
+	}
+	w.Header().Set("Content-Type", "text/html")
+	fmt.Fprintln(w, "<!DOCTYPE html><html><head><meta name=\"pypi:repository-version\" content=\"1.1\"></head><body>")
+	for _, n := range names {
+		fmt.Fprintf(w, "<a href=\"/simple/%s/\">%s</a>\n", n, html.EscapeString(strings.ToUpper(n[:1])+n[1:]))
+	}
+	fmt.Fprintln(w, "</body></html>")
 }
 
 func metadataOf(data []byte, fn string) []byte {

@@ -92,22 +92,40 @@ func (p *MemoryProvider) Metadata(_ context.Context, name string, v spec.Version
 }
 
 // DidYouMean returns " (did you mean X?)" for the known name closest to
-// name by edit distance, or "" when none is close.
+// name (see Closest), or "" when none is close.
 func DidYouMean(name string, known []string) string {
-	best, bestD := "", 0
-	for _, k := range known {
-		d := editDistance(name, k)
-		if d <= max(2, len(name)/3) && (best == "" || d < bestD) {
-			best, bestD = k, d
-		}
-	}
+	best := Closest(name, known)
 	if best == "" {
 		return ""
 	}
 	return " (did you mean " + best + "?)"
 }
 
-func editDistance(a, b string) int {
+// Closest returns the known name closest to name by edit distance
+// (insertions, deletions, substitutions and transpositions of adjacent
+// characters each count one), the first in known order on a tie, or ""
+// when none is within max(2, len(name)/3) edits. name itself is never
+// returned.
+func Closest(name string, known []string) string {
+	limit := max(2, len(name)/3)
+	best, bestD := "", 0
+	for _, k := range known {
+		if k == name || len(k)-len(name) > limit || len(name)-len(k) > limit {
+			continue
+		}
+		d := EditDistance(name, k)
+		if d <= limit && (best == "" || d < bestD) {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// EditDistance is the optimal string alignment distance of a and b:
+// insertions, deletions, substitutions and transpositions of adjacent
+// bytes each count one.
+func EditDistance[S ~string | ~[]byte](a string, b S) int {
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -121,8 +139,11 @@ func editDistance(a, b string) int {
 				c = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }
