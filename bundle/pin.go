@@ -40,7 +40,8 @@ import (
 // PIP_EXTRA_INDEX_URL, PIP_NO_INDEX; lists separated by white space), the
 // option lines of dependencies.in, bundle.toml [index], and the default
 // https://pypi.org/simple. Find-links, which only add files, are combined
-// from all of these sources (see findLinks).
+// from all of these sources (see findLinks). The index strategy comes from
+// the options, else bundle.toml.
 type PinOptions struct {
 	// Dir is the bundle directory. Default ".".
 	Dir string
@@ -61,6 +62,10 @@ type PinOptions struct {
 	ExtraIndexURLs []string
 	FindLinks      []string
 	NoIndex        bool
+	// IndexStrategy is spec.IndexFirst ("first-index") or
+	// spec.IndexBestMatch ("unsafe-best-match"), see SPEC.md 5.5. Default
+	// "": bundle.toml [index] strategy, else first-index.
+	IndexStrategy string
 	// Offline uses only the cache and local find-links. Default false.
 	Offline bool
 	// Refresh ignores cached index pages. Default false.
@@ -378,8 +383,17 @@ func indexConfig(opts PinOptions, cfg *spec.Config, direct *spec.Dependencies) (
 			noIndex = direct.NoIndex || cfg.Index.NoIndex
 		}
 	}
+	strategy := cfg.Index.Strategy
+	switch opts.IndexStrategy {
+	case "":
+	case spec.IndexFirst, spec.IndexBestMatch:
+		strategy = opts.IndexStrategy
+	default:
+		return index.Config{}, &HintError{Err: fmt.Errorf("%w: --index-strategy %q is not one of %s and %s", ErrInvalidInput, opts.IndexStrategy, spec.IndexFirst, spec.IndexBestMatch),
+			Hint: "Give --index-strategy first-index (the default) or unsafe-best-match (merge every index's files, see SPEC.md 5.5)."}
+	}
 	ic := index.Config{FindLinks: links, Offline: opts.Offline, Refresh: opts.Refresh, HTTPClient: opts.HTTPClient,
-		Netrc: index.LoadNetrc(opts.Getenv)}
+		Netrc: index.LoadNetrc(opts.Getenv), MergeIndexes: strategy == spec.IndexBestMatch}
 	if !noIndex {
 		ic.IndexURLs = append([]string{ixURL}, extras...)
 	}
@@ -658,6 +672,9 @@ func pinHeader(opts PinOptions, t wheel.Target) string {
 		}
 		for _, l := range opts.FindLinks {
 			add("--find-links", redactURL(l))
+		}
+		if opts.IndexStrategy != "" {
+			add("--index-strategy", opts.IndexStrategy)
 		}
 		if opts.NoIndex {
 			parts = append(parts, "--no-index")

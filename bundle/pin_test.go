@@ -347,15 +347,66 @@ func TestPinSuggestFromIndex(t *testing.T) {
 	}
 }
 
+// TestPinIndexStrategy: two indexes have click, the first an older
+// version. first-index (the default) takes the first index's; the
+// strategy from bundle.toml or --index-strategy merges them; the flag
+// beats bundle.toml and is named in the header.
+func TestPinIndexStrategy(t *testing.T) {
+	wh := pinWheelhouse(t)
+	older := httptest.NewServer(wheelhouseIndexOf(t, wh, func(f string) bool { return f == "click-8.1.3-py3-none-any.whl" }))
+	defer older.Close()
+	all := httptest.NewServer(wheelhouseIndex(t, wh))
+	defer all.Close()
+	for _, tt := range []struct {
+		toml, flag, want, header string
+	}{
+		{"", "", "click==8.1.3", "bundle pin --python-version 3.11 --platform manylinux_2_28_x86_64\n"},
+		{"first-index", "", "click==8.1.3", ""},
+		{"unsafe-best-match", "", "click==8.4.0", ""},
+		{"unsafe-best-match", "first-index", "click==8.1.3", "bundle pin --python-version 3.11 --platform manylinux_2_28_x86_64 --index-strategy first-index\n"},
+		{"", "unsafe-best-match", "click==8.4.0", "bundle pin --python-version 3.11 --platform manylinux_2_28_x86_64 --index-strategy unsafe-best-match\n"},
+	} {
+		dir := newPinBundle(t, "click\n")
+		toml := fmt.Sprintf("spec = \"1\"\n[app]\nname = \"app\"\nversion = \"1.0.0\"\n[index]\nurl = %q\nextra-urls = [%q]\n", older.URL+"/simple", all.URL+"/simple")
+		if tt.toml != "" {
+			toml += fmt.Sprintf("strategy = %q\n", tt.toml)
+		}
+		os.WriteFile(filepath.Join(dir, FileBundleTOML), []byte(toml), 0o644)
+		o := pinOpts(t, dir)
+		o.FindLinks, o.NoIndex, o.Command, o.IndexStrategy = nil, false, "", tt.flag
+		res, err := Pin(context.Background(), o)
+		if err != nil {
+			t.Fatalf("%+v: %v", tt, err)
+		}
+		if got := strings.Join(pinned(res), " "); got != tt.want {
+			t.Errorf("toml %q, flag %q: got %s, want %s", tt.toml, tt.flag, got, tt.want)
+		}
+		if tt.header != "" && !bytes.Contains(res.Content, []byte("#    "+tt.header)) {
+			t.Errorf("toml %q, flag %q: header\n%s", tt.toml, tt.flag, res.Content)
+		}
+	}
+	dir := newPinBundle(t, "click\n")
+	o := pinOpts(t, dir)
+	o.IndexStrategy = "all"
+	if _, err := Pin(context.Background(), o); !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), `--index-strategy "all" is not one of first-index and unsafe-best-match`) {
+		t.Errorf("bad --index-strategy: %v", err)
+	}
+}
+
 // wheelhouseIndex serves a directory of wheels as a PEP 503 index.
 func wheelhouseIndex(t *testing.T, dir string) http.Handler {
+	return wheelhouseIndexOf(t, dir, func(string) bool { return true })
+}
+
+// wheelhouseIndexOf serves the wheels of a directory that keep accepts.
+func wheelhouseIndexOf(t *testing.T, dir string, keep func(filename string) bool) http.Handler {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	byName := map[string][]string{}
 	for _, e := range ents {
-		if strings.HasSuffix(e.Name(), ".whl") {
+		if strings.HasSuffix(e.Name(), ".whl") && keep(e.Name()) {
 			n := spec.NormalizeName(strings.SplitN(e.Name(), "-", 2)[0])
 			byName[n] = append(byName[n], e.Name())
 		}

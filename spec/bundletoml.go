@@ -109,7 +109,24 @@ type Index struct {
 	// NoIndex, when true, uses only FindLinks, key "no-index".
 	// Default false.
 	NoIndex bool
+
+	// Strategy says which indexes supply a project's files, key
+	// "strategy": IndexFirst ("first-index", the default), the first
+	// index that has the project, or IndexBestMatch
+	// ("unsafe-best-match"), every index that has it, merged.
+	Strategy string
 }
+
+// The values of [index] strategy.
+const (
+	// IndexFirst: for each project, the first index that has it (url,
+	// then extra-urls in order) supplies all of its files.
+	IndexFirst = "first-index"
+	// IndexBestMatch: the files of every index that has a project are
+	// merged, and the best version among them is chosen. Unsafe: see
+	// SPEC.md 5.5 (dependency confusion).
+	IndexBestMatch = "unsafe-best-match"
+)
 
 // Run is the [run] table.
 type Run struct {
@@ -210,7 +227,7 @@ var (
 // depend on the app name.
 func newDefaultConfig() *Config {
 	return &Config{
-		Index: Index{URL: DefaultIndexURL, ExtraURLs: []string{}, FindLinks: []string{}},
+		Index: Index{URL: DefaultIndexURL, ExtraURLs: []string{}, FindLinks: []string{}, Strategy: IndexFirst},
 		Run: Run{
 			Listen:            append([]string(nil), defaultListen...),
 			Workers:           defaultWorkers,
@@ -848,7 +865,7 @@ func (c *tomlChecker) index(m map[string]any, cfg *Config) {
 	if !ok {
 		return
 	}
-	c.unknownKeys(tbl, p, []string{"url", "extra-urls", "find-links", "no-index"}, "[index]")
+	c.unknownKeys(tbl, p, []string{"url", "extra-urls", "find-links", "no-index", "strategy"}, "[index]")
 	indexURL := func(s string) string { return checkURL(s, "http", "https", "file") }
 	if s, ok := c.str(tbl, p, "url", `"https://pypi.org/simple"`); ok {
 		if problem := indexURL(s); problem != "" {
@@ -877,6 +894,15 @@ func (c *tomlChecker) index(m map[string]any, cfg *Config) {
 	}
 	if b, ok := c.boolean(tbl, p, "no-index"); ok {
 		cfg.Index.NoIndex = b
+	}
+	if s, ok := c.str(tbl, p, "strategy", `"first-index"`); ok {
+		if s != IndexFirst && s != IndexBestMatch {
+			c.errorf("T003", child(p, "strategy"),
+				"write \"first-index\" (the default: the first index that has a project supplies it) or \"unsafe-best-match\" (merge every index's files)",
+				"index.strategy %q is not one of first-index and unsafe-best-match", s)
+		} else {
+			cfg.Index.Strategy = s
+		}
 	}
 }
 
@@ -1210,6 +1236,7 @@ func NewBundleTOML(name, version, description string) []byte {
 	w("# extra-urls = [] # more simple indexes, consulted after url\n")
 	w("# find-links = [] # directories (relative to the bundle) or URLs of wheels\n")
 	w("# no-index = false # true: use only find-links\n")
+	w("# strategy = \"first-index\" # the first index that has a project supplies it; \"unsafe-best-match\" merges them (see SPEC.md 5.5)\n")
 	w("\n")
 	w("# [run]\n")
 	w("# listen = [%s] # \"HOST:PORT\", \"[::1]:PORT\", \":PORT\", \"unix:/path/to.sock\" or \"fd:N\"\n", tomlQuote(defaultListen[0]))

@@ -25,7 +25,7 @@ func TestParseBundleTOMLDefaults(t *testing.T) {
 	want := &Config{
 		Spec:  "1",
 		App:   App{Name: "hello", Version: "1.0.0"},
-		Index: Index{URL: "https://pypi.org/simple", ExtraURLs: []string{}, FindLinks: []string{}},
+		Index: Index{URL: "https://pypi.org/simple", ExtraURLs: []string{}, FindLinks: []string{}, Strategy: "first-index"},
 		Run: Run{
 			Listen:            []string{"127.0.0.1:8000"},
 			Workers:           1,
@@ -68,6 +68,7 @@ url = "file:///srv/simple"
 extra-urls = ["https://example.com/simple"]
 find-links = ["wheels", "https://example.com/wheels/"]
 no-index = true
+strategy = "unsafe-best-match"
 
 [run]
 listen = ["0.0.0.0:80", "[::1]:8080", ":9000", "unix:/run/hello.sock", "fd:3", "localhost:8000"]
@@ -105,7 +106,7 @@ libfoo = ""
 		t.Errorf("python: %+v", cfg.Python)
 	}
 	if !reflect.DeepEqual(cfg.Index, Index{URL: "file:///srv/simple", ExtraURLs: []string{"https://example.com/simple"},
-		FindLinks: []string{"wheels", "https://example.com/wheels/"}, NoIndex: true}) {
+		FindLinks: []string{"wheels", "https://example.com/wheels/"}, NoIndex: true, Strategy: IndexBestMatch}) {
 		t.Errorf("index: %+v", cfg.Index)
 	}
 	r := cfg.Run
@@ -184,6 +185,8 @@ func TestParseBundleTOMLErrors(t *testing.T) {
 		{"extra-urls element type", base + "[index]\nextra-urls = [1]\n", []string{"6:1 error T003"}},
 		{"find-links bad url", base + "[index]\nfind-links = [\"http://\"]\n", []string{"6:1 error T010"}},
 		{"no-index string", base + "[index]\nno-index = \"true\"\n", []string{"6:1 error T003"}},
+		{"strategy value", base + "[index]\nstrategy = \"all\"\n", []string{"6:1 error T003"}},
+		{"strategy type", base + "[index]\nstrategy = true\n", []string{"6:1 error T003"}},
 		{"listen port", base + "[run]\nlisten = [\"127.0.0.1:99999\"]\n", []string{"6:1 error T008"}},
 		{"listen no port", base + "[run]\nlisten = [\"localhost\"]\n", []string{"6:1 error T008"}},
 		{"listen ipv6 bare", base + "[run]\nlisten = [\"::1:80\"]\n", []string{"6:1 error T008"}},
@@ -391,6 +394,7 @@ url = "https://pypi.org/simple"   # default that. PEP 503/691 simple index base 
 extra-urls = []            # default []. more simple indexes, consulted after url.
 find-links = []            # default []. directories or URLs of wheels (relative paths are relative to the bundle).
 no-index = false           # default false. true: use only find-links.
+strategy = "first-index"   # default "first-index". or "unsafe-best-match" (merges every index's files).
 
 [run]
 listen = ["127.0.0.1:8000"]  # default that. each: "HOST:PORT", "[::1]:PORT", ":PORT", "unix:/path/to.sock", "fd:N"

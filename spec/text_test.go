@@ -257,6 +257,7 @@ func TestGolden(t *testing.T) {
 		{"crlf_bundletoml", toml, "spec = \"1\"\r\n[app]\r\nname = \"hello\"\r\nversion = \"1.0.0\"\r\n"},
 		{"crlf_external", ext, "libpq (>=12)\r\nlibxml2\r\n"},
 		{"unknown_key", toml, "spec = \"1\"\n[app]\nname = \"hello\"\nversion = \"1.0.0\"\nverison = \"1.0.1\"\n\n[run]\nworkers = 2\ncolour = \"blue\"\n[extra]\nx = 1\n"},
+		{"index_strategy", toml, "spec = \"1\"\n[app]\nname = \"hello\"\nversion = \"1.0.0\"\n\n[index]\nextra-urls = [\"https://example.com/simple\"]\nstrategy = \"best-match\"\nstratgy = \"first-index\"\n"},
 		{"bad_semver", toml, "spec = \"1\"\n[app]\nname = \"hello\"\nversion = \"1.0\"\n"},
 		{"toml_syntax", toml, "spec = \"1\"\n[app]\nname = \"hello\nversion = \"1.0.0\"\n"},
 		{"spec_newer", toml, "spec = \"2\"\n[app]\nname = \"hello\"\nversion = \"1.0.0\"\nfuture-key = true\n"},

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bundle-wsgi/bundle/bundle"
+	"github.com/bundle-wsgi/bundle/spec"
 )
 
 type pinCmd struct {
@@ -35,6 +37,8 @@ the flags, then PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, PIP_FIND_LINKS and PIP_NO_IN
 then the option lines of dependencies.in, then bundle.toml [index], then
 https://pypi.org/simple. For each project the first index that has it supplies all
 its files (protection against dependency confusion); find-links are always added.
+--index-strategy unsafe-best-match (or bundle.toml [index] strategy) merges the
+files of every index instead: only when every index is trusted with every name.
 Credentials come from the URL or ~/.netrc. Index pages and metadata are cached
 under the user cache directory ($BUNDLE_CACHE_DIR overrides).
 
@@ -54,6 +58,9 @@ pins), 2 usage error.`,
 			if c.opts.DryRun && c.opts.Check {
 				return &usageError{errors.New("--dry-run and --check cannot be used together")}
 			}
+			if s := c.opts.IndexStrategy; s != "" && s != spec.IndexFirst && s != spec.IndexBestMatch {
+				return &usageError{fmt.Errorf("--index-strategy %q is not one of %s and %s", s, spec.IndexFirst, spec.IndexBestMatch)}
+			}
 			c.opts.Out = cmd.OutOrStdout()
 			if f, ok := cmd.ErrOrStderr().(*os.File); ok && isTerminal(f) {
 				c.opts.Progress = f
@@ -71,6 +78,7 @@ pins), 2 usage error.`,
 	f.StringArrayVar(&c.opts.ExtraIndexURLs, "extra-index-url", nil, "another index, consulted for projects the earlier ones lack (repeatable)")
 	f.StringArrayVarP(&c.opts.FindLinks, "find-links", "f", nil, "a directory or URL of distribution files (repeatable)")
 	f.BoolVar(&c.opts.NoIndex, "no-index", false, "use no index, only --find-links")
+	f.StringVar(&c.opts.IndexStrategy, "index-strategy", "", "first-index: the first index that has a project supplies it; unsafe-best-match: merge every index's files (default: bundle.toml, else first-index)")
 	f.BoolVar(&c.opts.Offline, "offline", false, "use only the cache and local find-links")
 	f.BoolVar(&c.opts.Refresh, "refresh", false, "ignore cached index pages")
 	f.BoolVar(&c.opts.DryRun, "dry-run", false, "print the diff instead of writing dependencies.txt")

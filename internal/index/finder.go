@@ -27,6 +27,12 @@ type Config struct {
 	// IndexURLs are the simple indexes in priority order: the index URL,
 	// then the extra index URLs. Default none (find-links only).
 	IndexURLs []string
+	// MergeIndexes merges the files of every index that has a project
+	// (spec.IndexBestMatch, "unsafe-best-match"). Default false: the first
+	// index that has a project supplies all of its files, which protects
+	// against dependency confusion (a public index serving a higher
+	// version under the name of a private project).
+	MergeIndexes bool
 	// FindLinks are directories, file: URLs or http(s) URLs of pages
 	// listing distribution files. A relative path is relative to BaseDir.
 	// Default none.
@@ -326,7 +332,7 @@ func (fd *Finder) prefetchFile(p *project, v spec.Version) {
 }
 
 // project returns every file of a project: find-links files plus the
-// first index that has it.
+// first index that has it, or with MergeIndexes every index that has it.
 func (fd *Finder) project(ctx context.Context, name string) (*project, error) {
 	return once(fd, fd.projects, name, func() (*project, error) {
 		fd.flOnce.Do(func() { fd.flFiles, fd.flErr = fd.loadFindLinks(ctx) })
@@ -339,6 +345,16 @@ func (fd *Finder) project(ctx context.Context, name string) (*project, error) {
 			p.found = true
 			if p.source == "" {
 				p.source = f.Source
+			}
+		}
+		if fd.cfg.MergeIndexes {
+			// Every index is asked anyway: ask them at once.
+			for _, ix := range fd.cfg.IndexURLs[min(1, len(fd.cfg.IndexURLs)):] {
+				fd.wg.Add(1)
+				go func() {
+					defer fd.wg.Done()
+					_, _, _ = fd.pageLinks(ctx, ix, name)
+				}()
 			}
 		}
 		for _, ix := range fd.cfg.IndexURLs {
@@ -358,7 +374,9 @@ func (fd *Finder) project(ctx context.Context, name string) (*project, error) {
 					p.files = append(p.files, f)
 				}
 			}
-			break // the first index that has the project wins
+			if !fd.cfg.MergeIndexes {
+				break // the first index that has the project wins
+			}
 		}
 		return p, nil
 	})

@@ -414,19 +414,46 @@ func TestUnavailable(t *testing.T) {
 	}
 }
 
-// TestIndexPriority: the first index that has a project supplies all of
-// its files, even when a later one has newer versions.
+// TestIndexPriority: by default the first index that has a project
+// supplies all of its files, even when a later one has newer versions;
+// with MergeIndexes the files of every index are merged, the best version
+// wins, and a version on both lists the files of both.
 func TestIndexPriority(t *testing.T) {
-	first := newServer(t, []release{{name: "internal", version: "1.0"}})
-	second := newServer(t, []release{{name: "internal", version: "99.0"}, {name: "other", version: "2.0"}})
-	fd, _ := NewFinder(Config{IndexURLs: []string{first.URL + "/simple", second.URL + "/simple"}, Target: target})
-	defer fd.Close()
-	sol, err := resolveWith(t, fd, "internal", "other")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := pins(sol); got != "internal==1.0 other==2.0" {
-		t.Errorf("got %s", got)
+	for _, js := range []bool{false, true} {
+		first := newServer(t, []release{{name: "internal", version: "1.0"}, {name: "shared", version: "1.0"}}, func(s *server) { s.json = js })
+		second := newServer(t, []release{{name: "internal", version: "99.0"}, {name: "other", version: "2.0"},
+			{name: "shared", version: "1.0", tag: "cp311-abi3-manylinux_2_28_x86_64"}})
+		for _, tt := range []struct {
+			merge       bool
+			want        string
+			sharedFiles string
+		}{
+			{false, "internal==1.0 other==2.0 shared==1.0", "shared-1.0-py3-none-any.whl@" + first.URL},
+			{true, "internal==99.0 other==2.0 shared==1.0", "shared-1.0-cp311-abi3-manylinux_2_28_x86_64.whl@" + second.URL + " shared-1.0-py3-none-any.whl@" + first.URL},
+		} {
+			t.Run(fmt.Sprintf("json=%v/merge=%v", js, tt.merge), func(t *testing.T) {
+				fd, _ := NewFinder(Config{IndexURLs: []string{first.URL + "/simple", second.URL + "/simple"}, MergeIndexes: tt.merge, Target: target})
+				defer fd.Close()
+				sol, err := resolveWith(t, fd, "internal", "other", "shared")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := pins(sol); got != tt.want {
+					t.Errorf("got %s, want %s", got, tt.want)
+				}
+				files, err := fd.Files(context.Background(), "shared", sol.Dists[2].Version)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, f := range files {
+					got = append(got, f.Filename+"@"+strings.TrimSuffix(f.Source, "/simple"))
+				}
+				if strings.Join(got, " ") != tt.sharedFiles {
+					t.Errorf("files of shared 1.0: %s\nwant %s", strings.Join(got, " "), tt.sharedFiles)
+				}
+			})
+		}
 	}
 }
 
