@@ -82,7 +82,7 @@ pins), 2 usage error.`,
 	f.BoolVar(&c.opts.Offline, "offline", false, "use only the cache and local find-links")
 	f.BoolVar(&c.opts.Refresh, "refresh", false, "ignore cached index pages")
 	f.BoolVar(&c.opts.DryRun, "dry-run", false, "print the diff instead of writing dependencies.txt")
-	f.BoolVar(&c.opts.Check, "check", false, "write nothing; exit 1 when dependencies.txt is not up to date")
+	f.BoolVar(&c.opts.Check, "check", false, "write nothing; exit 1 when dependencies.txt is not up to date, saying which pins are missing, extra or different")
 	return c
 }
 
