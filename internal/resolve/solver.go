@@ -89,6 +89,7 @@ func Resolve(ctx context.Context, p Provider, opts Options) (*Solution, error) {
 	}
 	root := &pkgInfo{name: s.opts.Root, loaded: true, versions: []spec.Version{{Release: []int{0}}}, yanked: []bool{false}, decided: -1, prefer: preferUnknown}
 	s.pkgs = append(s.pkgs, root)
+	s.tops = append(s.tops, top{})
 	if err := s.solve(); err != nil {
 		return nil, err
 	}
@@ -155,6 +156,7 @@ type solver struct {
 	opts    Options
 	python  spec.Version
 	pkgs    []*pkgInfo
+	tops    []top // by package: its accumulated term, kept with pkgs
 	byName  map[string]int
 	assigns []assignment
 	levels  int // decisions made
@@ -165,6 +167,32 @@ type solver struct {
 	pf    Prefetcher      // s.p as a Prefetcher, or nil
 	asked map[[2]int]bool // versions whose metadata lookahead asked for
 	open  []openPkg       // decide's undecided packages (reused)
+}
+
+// top is a package's accumulated term (its stack's last entry) and
+// whether it is decided, in a dense array: relation and decide read it
+// for every term and package they look at, and reading it through
+// pkgInfo and its stack cost a cache miss or two each time.
+type top struct {
+	set     vset
+	n       int  // set.count() when pos
+	pos     bool // the term is positive (false: no term, or a negative one)
+	decided bool
+}
+
+// setTop makes tops[pkg] the package's stack's last entry.
+func (s *solver) setTop(pkg int) {
+	t := &s.tops[pkg]
+	st := s.pkgs[pkg].stack
+	if len(st) == 0 {
+		t.set, t.n, t.pos = nil, 0, false
+		return
+	}
+	acc := st[len(st)-1].acc
+	t.set, t.pos, t.n = acc.set, acc.pos, 0
+	if acc.pos {
+		t.n = acc.set.count()
+	}
 }
 
 type openPkg struct {
@@ -221,6 +249,7 @@ func (s *solver) assign(t term, cause *incompat) {
 		acc = cur.intersect(t)
 	}
 	p.stack = append(p.stack, entry{a: a.index, acc: acc})
+	s.setTop(t.pkg)
 }
 
 type relation int
@@ -232,7 +261,8 @@ const (
 )
 
 func (s *solver) relation(t term) relation {
-	cur, _ := s.current(t.pkg)
+	tp := &s.tops[t.pkg]
+	cur := term{pkg: t.pkg, set: tp.set, pos: tp.pos}
 	switch {
 	case cur.subsetOf(t):
 		return relSatisfied
@@ -377,8 +407,10 @@ func (s *solver) backtrack(level int) {
 		s.assigns = s.assigns[:len(s.assigns)-1]
 		p := s.pkgs[a.t.pkg]
 		p.stack = p.stack[:len(p.stack)-1]
+		s.setTop(a.t.pkg)
 		if a.cause == nil {
 			p.decided = -1
+			s.tops[a.t.pkg].decided = false
 		}
 	}
 	s.levels = level
@@ -389,18 +421,14 @@ func (s *solver) backtrack(level int) {
 func (s *solver) decide() (next int, done bool, err error) {
 	best, bestCount := -1, 0
 	s.open = s.open[:0]
-	for i, p := range s.pkgs {
-		if p.decided >= 0 {
+	for i := range s.tops {
+		tp := &s.tops[i]
+		if tp.decided || !tp.pos {
 			continue
 		}
-		cur, ok := s.current(i)
-		if !ok || !cur.pos {
-			continue
-		}
-		s.open = append(s.open, openPkg{i, cur.set})
-		n := cur.set.count()
-		if best < 0 || n < bestCount {
-			best, bestCount = i, n
+		s.open = append(s.open, openPkg{i, tp.set})
+		if best < 0 || tp.n < bestCount {
+			best, bestCount = i, tp.n
 		}
 	}
 	if best < 0 {
@@ -448,6 +476,7 @@ func (s *solver) decide() (next int, done bool, err error) {
 		s.steps++
 		s.assign(term{best, single, true}, nil)
 		p.decided = vi
+		s.tops[best].decided = true
 	}
 	return best, false, nil
 }
@@ -579,6 +608,7 @@ func (s *solver) pkgFor(base, extra string) (int, error) {
 		p.loaded = true
 	}
 	s.pkgs = append(s.pkgs, p)
+	s.tops = append(s.tops, top{})
 	s.byName[key] = len(s.pkgs) - 1
 	return len(s.pkgs) - 1, nil
 }

@@ -28,11 +28,35 @@ func (t term) intersect(o term) term {
 // is always satisfiable (by not selecting the package).
 func (t term) unsatisfiable() bool { return t.pos && t.set.empty() }
 
-// subsetOf reports whether every selection satisfying t satisfies o.
-func (t term) subsetOf(o term) bool { return t.intersect(o.negate()).unsatisfiable() }
+// subsetOf reports whether every selection satisfying t satisfies o:
+// whether t ∩ ¬o is unsatisfiable, computed without building it (the
+// resolver asks this for every term of every incompatibility it
+// propagates).
+func (t term) subsetOf(o term) bool {
+	switch {
+	case t.pos && o.pos:
+		return t.set.andNotEmpty(o.set)
+	case t.pos:
+		return t.set.andEmpty(o.set)
+	case o.pos:
+		return false // two negative terms: not selecting satisfies both
+	}
+	return o.set.andNotEmpty(t.set)
+}
 
-// disjoint reports whether no selection satisfies both t and o.
-func (t term) disjoint(o term) bool { return t.intersect(o).unsatisfiable() }
+// disjoint reports whether no selection satisfies both t and o: whether
+// t ∩ o is unsatisfiable, computed without building it.
+func (t term) disjoint(o term) bool {
+	switch {
+	case t.pos && o.pos:
+		return t.set.andEmpty(o.set)
+	case t.pos:
+		return t.set.andNotEmpty(o.set)
+	case o.pos:
+		return o.set.andNotEmpty(t.set)
+	}
+	return false
+}
 
 type causeKind int
 

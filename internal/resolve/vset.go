@@ -72,6 +72,26 @@ func (s vset) andNot(o vset) vset {
 	return r
 }
 
+// andEmpty reports whether s.and(o) is empty, without building it.
+func (s vset) andEmpty(o vset) bool {
+	for i := range min(len(s), len(o)) {
+		if s[i]&o[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// andNotEmpty reports whether s.andNot(o) is empty, without building it.
+func (s vset) andNotEmpty(o vset) bool {
+	for i, w := range s {
+		if w&^o.word(i) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func (s vset) equal(o vset) bool {
 	for i := range max(len(s), len(o)) {
 		if s.word(i) != o.word(i) {
