@@ -209,3 +209,48 @@ func TestNoSpareForCPUBound(t *testing.T) {
 		t.Errorf("8 CPU-bound requests went to %d workers (%v), want 1 (2 at most)", len(app.ids), app.ids)
 	}
 }
+
+// TestTickPeriod: the timer ticks every quietTick while requests are
+// short, every spareAfter for recentLong after a long one was seen.
+func TestTickPeriod(t *testing.T) {
+	now := time.Now()
+	for _, tt := range []struct {
+		name     string
+		lastLong time.Time
+		want     time.Duration
+	}{
+		{"never a long request", time.Time{}, quietTick},
+		{"a long one just now", now, spareAfter},
+		{"a long one a while ago", now.Add(-recentLong / 2), spareAfter},
+		{"the last long one is old", now.Add(-2 * recentLong), quietTick},
+	} {
+		d := &dispatch{lastLong: tt.lastLong}
+		if got := d.period(now); got != tt.want {
+			t.Errorf("%s: period %v, want %v", tt.name, got, tt.want)
+		}
+	}
+
+	// Finishing requests: a short one leaves lastLong alone, a long one sets it.
+	d := newDispatch(2)
+	defer d.close()
+	sl := newSlots(d, 1)[0]
+	if !d.submit(&Exchange{}) {
+		t.Fatal("submit")
+	}
+	<-sl.next
+	d.idleSlot(sl, true)
+	if !d.lastLong.IsZero() {
+		t.Errorf("a short request set lastLong")
+	}
+	if !d.submit(&Exchange{}) {
+		t.Fatal("submit")
+	}
+	<-sl.next
+	d.mu.Lock()
+	sl.start = time.Now().Add(-2 * spareAfter)
+	d.mu.Unlock()
+	d.idleSlot(sl, true)
+	if time.Since(d.lastLong) > time.Second {
+		t.Errorf("a request of 2 ms did not set lastLong")
+	}
+}
