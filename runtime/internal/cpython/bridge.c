@@ -1330,6 +1330,7 @@ static PyObject *m_serve(PyObject *self, PyObject *args) {
 	}
 	Py_INCREF(app);
 	bundle_app = app;
+	interrupting = 0; // a new serve(): an earlier one's stop does not concern it
 
 	// The GIL is released before the workers start: they need it to make
 	// their thread states (pitfall 2).
