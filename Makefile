@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo deve
 LDFLAGS := -X github.com/bundle-wsgi/bundle/internal/cli.version=$(VERSION)
 FUZZTIME ?= 10s
 
-.PHONY: all build test vet fmt-check fuzz demo demo-smoke clean
+.PHONY: all build build-arm64 test vet fmt-check fuzz demo demo-smoke clean
 
 all: build
 
@@ -14,6 +14,15 @@ build:
 	@mkdir -p dist
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/bundle ./cmd/bundle
 	GO=$(GO) ./runtime/build.sh dist
+
+# The linux/aarch64 runtime wheel, dist/bundle_runtime-*-manylinux_2_17_aarch64
+# .manylinux2014_aarch64.whl, beside the x86_64 one; cross-compiled on other
+# hosts (needs gcc-aarch64-linux-gnu and libc6-dev-arm64-cross). Not part of
+# build: that needs only gcc. runtime/e2e's TestWheelManylinuxArm64 builds
+# and audits it in make test; runtime/arm64run.sh runs it (by hand).
+build-arm64:
+	@mkdir -p dist
+	GOARCH=arm64 GO=$(GO) ./runtime/build.sh dist
 
 fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \

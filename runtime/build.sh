@@ -11,30 +11,53 @@
 # it. mkwheel reads the built .so and refuses a tag it does not meet. PLATFORM
 # overrides the tag (mkwheel still checks it); PLATFORM= (empty) takes the one
 # worked out from the .so.
+#
+# GOARCH=arm64 builds the linux/aarch64 wheel the same way (glibc_compat.h
+# pins to GLIBC_2.17, aarch64's base version), manylinux_2_17_aarch64
+# (manylinux2014): on another host it cross-compiles with CC, by default
+# aarch64-linux-gnu-gcc (Debian: gcc-aarch64-linux-gnu and
+# libc6-dev-arm64-cross). Only wheels of the same version and architecture
+# as the new one are replaced in the output directory.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/dist}
 GO=${GO:-go}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-case $("$GO" env GOOS)/$("$GO" env GOARCH) in
-linux/amd64)
+target=$("$GO" env GOOS)/$("$GO" env GOARCH)
+case $target in
+linux/amd64 | linux/arm64)
 	# Set, CGO_CFLAGS and CGO_LDFLAGS replace Go's default "-g -O2".
 	CGO_CFLAGS="${CGO_CFLAGS:--g -O2} -include $root/runtime/ext/glibc_compat.h"
 	CGO_LDFLAGS="${CGO_LDFLAGS:--g -O2} -Wl,--push-state,--no-as-needed -l:libpthread.so.0 -Wl,--pop-state"
 	export CGO_CFLAGS CGO_LDFLAGS
-	platform=${PLATFORM-manylinux_2_17_x86_64.manylinux2014_x86_64}
+	if [ "$target" = linux/amd64 ]; then
+		platform=${PLATFORM-manylinux_2_17_x86_64.manylinux2014_x86_64}
+	else
+		platform=${PLATFORM-manylinux_2_17_aarch64.manylinux2014_aarch64}
+		if [ "$("$GO" env GOHOSTARCH)" != arm64 ]; then
+			CC=${CC:-aarch64-linux-gnu-gcc}
+			export CC
+		fi
+	fi
 	;;
 *) platform=${PLATFORM-} ;;
 esac
 CGO_ENABLED=1 "$GO" build -C "$root" -trimpath -buildmode=c-shared -tags netgo,osusergo \
 	-ldflags='-s -w' -o "$tmp/_bundle_runtime.abi3.so" ./runtime/ext
-whl=$("$GO" run -C "$root" ./runtime/cmd/mkwheel -so "$tmp/_bundle_runtime.abi3.so" \
+# mkwheel runs here, whatever GOARCH the extension is for.
+whl=$(GOOS=$("$GO" env GOHOSTOS) GOARCH=$("$GO" env GOHOSTARCH) "$GO" run -C "$root" ./runtime/cmd/mkwheel -so "$tmp/_bundle_runtime.abi3.so" \
 	-src "$root/runtime/python/bundle_runtime" -platform "$platform" -out "$out")
-# A wheel of the same version with another platform tag (an older build)
-# would compete with this one where bundle sync looks for the runtime.
+# A wheel of the same version and architecture with another platform tag (an
+# older build) would compete with this one where bundle sync looks for the
+# runtime; one for another architecture stays.
 ver=$(basename "$whl" | cut -d- -f2)
-for f in "$out"/bundle_runtime-"$ver"-*.whl; do
+tag=${whl%.whl}
+case $tag in
+*_x86_64) arch=x86_64 ;;
+*) arch=${tag##*[-_.]} ;;
+esac
+for f in "$out"/bundle_runtime-"$ver"-*[-_.]"$arch".whl; do
 	[ "$f" = "$whl" ] || rm -f "$f"
 done
 echo "$whl"

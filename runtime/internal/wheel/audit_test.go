@@ -70,6 +70,10 @@ func TestParsePlatform(t *testing.T) {
 		{"manylinux2014_x86_64", []int{2, 17}, "x86_64"},
 		{"manylinux_2_28_x86_64", []int{2, 28}, "x86_64"},
 		{"manylinux_2_34_aarch64", []int{2, 34}, "aarch64"},
+		{"manylinux_2_17_aarch64.manylinux2014_aarch64", []int{2, 17}, "aarch64"},
+		{"manylinux2014_aarch64", []int{2, 17}, "aarch64"},
+		{"manylinux_2_17_aarch64.manylinux_2_28_aarch64", nil, ""}, // disagree
+		{"manylinux_2_17_arm64", nil, ""},                          // Apple's name, not manylinux's
 		{"manylinux2010_x86_64", []int{2, 12}, "x86_64"},
 		{"manylinux1_x86_64", []int{2, 5}, "x86_64"},
 		{"manylinux_2_17_x86_64.manylinux2014_aarch64", nil, ""}, // disagree
@@ -102,6 +106,12 @@ func TestProblems(t *testing.T) {
 		sym("memcpy", "GLIBC_2.14", "libc.so.6"),
 		sym("PyLong_FromLong", "", ""), // the interpreter's, unversioned
 	}
+	a64 := []elf.ImportedSymbol{
+		sym("malloc", "GLIBC_2.17", "libc.so.6"),
+		sym("pthread_create", "GLIBC_2.17", "libc.so.6"),
+		sym("__fxstat64", "GLIBC_2.17", "libc.so.6"),
+		sym("PyLong_FromLong", "", ""),
+	}
 	for _, c := range []struct {
 		name    string
 		machine elf.Machine
@@ -126,6 +136,18 @@ func TestProblems(t *testing.T) {
 		{"library", elf.EM_X86_64, []string{"libc.so.6", "libssl.so.3", "libpython3.11.so.1.0"}, ok,
 			"manylinux_2_17_x86_64", []string{"libssl.so.3", "libpython3.11.so.1.0"}},
 		{"machine", elf.EM_AARCH64, nil, nil, "manylinux_2_17_x86_64", []string{"machine"}},
+		// aarch64: glibc starts at 2.17 there, so the pinned symbols are
+		// all GLIBC_2.17 (the cross-built .so's, from runtime/build.sh).
+		{"aarch64 fits 2.17", elf.EM_AARCH64, []string{"libpthread.so.0", "libc.so.6", "ld-linux-aarch64.so.1"}, a64,
+			"manylinux_2_17_aarch64.manylinux2014_aarch64", nil},
+		{"aarch64 unpinned", elf.EM_AARCH64, []string{"libc.so.6"},
+			append(a64, sym("pthread_create", "GLIBC_2.34", "libc.so.6"), sym("fcntl64", "GLIBC_2.28", "libc.so.6")),
+			"manylinux2014_aarch64", []string{"pthread_create@GLIBC_2.34: newer than glibc 2.17", "fcntl64@GLIBC_2.28"}},
+		{"aarch64 unpinned, 2.34 tag", elf.EM_AARCH64, []string{"libc.so.6"},
+			append(a64, sym("pthread_create", "GLIBC_2.34", "libc.so.6")), "manylinux_2_34_aarch64", nil},
+		{"x86_64 .so, aarch64 tag", elf.EM_X86_64, []string{"libc.so.6"}, ok, "manylinux2014_aarch64", []string{"machine"}},
+		{"aarch64 library", elf.EM_AARCH64, []string{"libc.so.6", "libatomic.so.1"}, a64,
+			"manylinux_2_17_aarch64", []string{"libatomic.so.1"}},
 	} {
 		q := &Requirements{Machine: c.machine, Needed: c.needed, Symbols: c.syms}
 		got, err := q.Problems(c.tag)
