@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -259,6 +260,20 @@ func scanProjects(r io.Reader, contentType string, l *nameList) error {
 	return scanProjectsHTML(r, l)
 }
 
+// cutAtCap marks l truncated when the page was cut at namesMaxBytes (lr
+// is spent). A JSON page then ends inside a value, which is no error: the
+// names read so far serve, as with HTML.
+func cutAtCap(err error, lr *io.LimitedReader, l *nameList) error {
+	if lr.N > 0 {
+		return err
+	}
+	l.truncated = true
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return nil
+	}
+	return err
+}
+
 // namesContentType marks a cached project list.
 const namesContentType = "text/x-bundle-project-names"
 
@@ -278,8 +293,8 @@ func (f *fetcher) projectNames(ctx context.Context, base string) ([]byte, error)
 		if err != nil {
 			return nil, err
 		}
-		err = scanProjects(io.LimitReader(bytes.NewReader(pg.body), namesMaxBytes), pg.contentType, l)
-		return l.buf, err
+		lr := &io.LimitedReader{R: bytes.NewReader(pg.body), N: namesMaxBytes}
+		return l.buf, cutAtCap(scanProjects(lr, pg.contentType, l), lr, l)
 	}
 	key := keyOf("project-names", redact(raw), acceptSimple)
 	cached := f.cache.getHTTP(key)
@@ -322,11 +337,8 @@ func (f *fetcher) projectNames(ctx context.Context, base string) ([]byte, error)
 		return nil, fmt.Errorf("fetching %s: %w %s", redact(raw), ErrHTTP, resp.Status)
 	}
 	lr := &io.LimitedReader{R: resp.Body, N: namesMaxBytes}
-	if err := scanProjects(lr, resp.Header.Get("Content-Type"), l); err != nil {
+	if err := cutAtCap(scanProjects(lr, resp.Header.Get("Content-Type"), l), lr, l); err != nil {
 		return nil, fmt.Errorf("%s: %w", redact(raw), err)
-	}
-	if lr.N <= 0 {
-		l.truncated = true
 	}
 	e := &httpEntry{URL: resp.Request.URL.String(), ContentType: namesContentType, ETag: resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"), Stored: f.now(), MaxAge: parseMaxAge(resp.Header.Get("Cache-Control")), Body: l.buf}

@@ -215,6 +215,16 @@ func TestSuggestBounded(t *testing.T) {
 				}
 			}
 		}, true},
+		{"endless JSON, cut at the byte cap", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
+			fmt.Fprint(w, `{"projects":[{"name":"requests"}`)
+			pad := strings.Repeat("x", 4<<10)
+			for i := 0; r.Context().Err() == nil; i++ {
+				if _, err := fmt.Fprintf(w, `,{"name":"p%d","pad":"%s"}`, i, pad); err != nil {
+					return
+				}
+			}
+		}, true},
 		{"cut at the byte cap", func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "<a>requests</a><!--")
 			pad := strings.Repeat("x", 64<<10)
