@@ -15,7 +15,8 @@ import (
 
 // pinEntry is one requirement of a pinned file, as --check compares it.
 type pinEntry struct {
-	display string // name, and "; marker" when there is one
+	name    string // normalized
+	marker  string // " ; marker" when there is one
 	pin     string // "==V" as written, or the whole specifier when not pinned
 	version *spec.Version
 	hashes  []string // sha256 digests, sorted
@@ -25,6 +26,7 @@ type pinEntry struct {
 // pinFile is what --check compares of a pinned file.
 type pinFile struct {
 	entries         map[string]*pinEntry // normalized name + "; " + marker
+	problems        []string             // the errors of the lines left out (duplicates, bad lines)
 	options         string               // the option lines, normalized
 	command, target string               // from the header; "" when absent
 	headerless      bool
@@ -32,15 +34,20 @@ type pinFile struct {
 
 func readPinFile(data []byte) *pinFile {
 	pf := &pinFile{entries: map[string]*pinEntry{}}
-	deps, _ := spec.ParseDependencies(bytes.NewReader(data), FileDependencies)
-	byName := map[string]*pinEntry{}
+	deps, diags := spec.ParseDependencies(bytes.NewReader(data), FileDependencies)
+	for _, d := range diags {
+		if d.Severity == spec.SeverityError && d.Line > 0 {
+			pf.problems = append(pf.problems, d.String())
+		}
+	}
+	byName := map[string][]*pinEntry{} // in the order of the lines, for # via
 	for _, l := range deps.Requirements {
-		key, display := l.Req.CanonicalName(), l.Req.CanonicalName()
+		key := l.Req.CanonicalName()
+		e := &pinEntry{name: l.Req.CanonicalName(), pin: l.Req.Specifier.String()}
 		if l.Req.Marker != nil {
 			key += "; " + l.Req.Marker.String()
-			display += " ; " + l.Req.Marker.String()
+			e.marker = " ; " + l.Req.Marker.String()
 		}
-		e := &pinEntry{display: display, pin: l.Req.Specifier.String()}
 		if l.Pinned() {
 			if v, err := spec.ParseVersion(l.Req.Specifier[0].Version); err == nil {
 				e.version = &v
@@ -52,10 +59,8 @@ func readPinFile(data []byte) *pinFile {
 			}
 		}
 		sort.Strings(e.hashes)
+		byName[e.name] = append(byName[e.name], e)
 		pf.entries[key] = e
-		if _, dup := byName[l.Req.CanonicalName()]; !dup {
-			byName[l.Req.CanonicalName()] = e
-		}
 	}
 	var opts []string
 	if deps.IndexURL != "" {
@@ -79,6 +84,7 @@ func readPinFile(data []byte) *pinFile {
 	inHeader, sawHeader := true, false
 	var cur *pinEntry
 	inVia := false
+	seen := map[string]int{}
 	for sc.Scan() {
 		line := strings.TrimRight(sc.Text(), "\r")
 		if inHeader {
@@ -104,7 +110,12 @@ func readPinFile(data []byte) *pinFile {
 			if end < 0 {
 				end = len(trimmed)
 			}
-			cur, inVia = byName[spec.NormalizeName(trimmed[:end])], false
+			name := spec.NormalizeName(trimmed[:end])
+			cur, inVia = nil, false
+			if es := byName[name]; seen[name] < len(es) {
+				cur = es[seen[name]]
+			}
+			seen[name]++
 		case strings.HasPrefix(trimmed, "# via") && cur != nil:
 			inVia = true
 			if v := strings.TrimSpace(strings.TrimPrefix(trimmed, "# via")); v != "" {
@@ -139,33 +150,36 @@ func staleness(old, new []byte) (stale, notes []string) {
 		ne, oe := n.entries[k], o.entries[k]
 		switch {
 		case oe == nil:
-			missing = append(missing, ne.display+ne.pin)
+			missing = append(missing, ne.String())
 		case oe.pin != ne.pin && (oe.version == nil || ne.version == nil || !oe.version.Equal(*ne.version)):
 			now := orAny(ne.pin)
 			if ne.version != nil {
 				now = ne.version.String()
 			}
 			if oe.version == nil {
-				versions = append(versions, fmt.Sprintf("%s (%s, not pinned; now %s)", ne.display, orAny(oe.pin), now))
+				versions = append(versions, fmt.Sprintf("%s (%s, not pinned; now %s)", ne.name+ne.marker, orAny(oe.pin), now))
 			} else {
-				versions = append(versions, fmt.Sprintf("%s %s (now %s)", ne.display, oe.version, now))
+				versions = append(versions, fmt.Sprintf("%s %s (now %s)", ne.name+ne.marker, oe.version, now))
 			}
 		case !slices.Equal(oe.hashes, ne.hashes):
 			add, del := diffCount(ne.hashes, oe.hashes), diffCount(oe.hashes, ne.hashes)
-			hashes = append(hashes, fmt.Sprintf("%s%s (%s)", ne.display, ne.pin, hashChange(add, del)))
+			hashes = append(hashes, fmt.Sprintf("%s (%s)", ne, hashChange(add, del)))
 		case !slices.Equal(oe.via, ne.via):
-			via = append(via, ne.display)
+			via = append(via, ne.name+ne.marker)
 		}
 	}
 	for _, k := range keys(o.entries) {
 		if n.entries[k] == nil {
-			extra = append(extra, o.entries[k].display+o.entries[k].pin)
+			extra = append(extra, o.entries[k].String())
 		}
 	}
 	add := func(what string, names []string) {
 		if len(names) > 0 {
 			stale = append(stale, what+": "+listFirst(names, 8))
 		}
+	}
+	if !slices.Equal(o.problems, n.problems) {
+		add("lines bundle pin does not accept", o.problems)
 	}
 	add("missing", missing)
 	add("no longer needed", extra)
@@ -190,6 +204,9 @@ func staleness(old, new []byte) (stale, notes []string) {
 	}
 	return stale, notes
 }
+
+// String is the entry as a requirement: name, pin, marker.
+func (e *pinEntry) String() string { return e.name + e.pin + e.marker }
 
 func orAny(s string) string {
 	if s == "" {

@@ -55,6 +55,12 @@ func TestStaleness(t *testing.T) {
 			"with other # via annotations: markupsafe", ""},
 		{"options", header("bundle pin", py311) + "--no-index\n" + want[len(header("bundle pin", py311)):],
 			"option lines: --no-index, now none (from dependencies.in)", ""},
+		{"a line twice (a merge)", want + entry("flask", "3.1.2", direct, h("b")), // nothing else differs
+			"lines bundle pin does not accept: dependencies.txt:19:1: D003: duplicate requirement \"flask\" (first on line 10)", ""},
+		{"markers", header("bundle pin", py311) + entry("click", "8.4.0", []string{"flask"}, h("a")) +
+			strings.Replace(entry("flask", "3.1.3", direct, h("b")), " \\", ` ; python_version >= "3" \\`, 1) +
+			strings.Replace(entry("markupsafe", "3.0.2", []string{"flask", "jinja2"}, h("c"), h("d")), " \\", ` ; os_name == "posix" \\`, 1),
+			`missing: flask==3.1.3, markupsafe==3.0.3 | no longer needed: flask==3.1.3 ; python_version >= "3", markupsafe==3.0.2 ; os_name == "posix"`, ""},
 		{"layout, no header", strings.ReplaceAll(want[len(header("bundle pin", py311)):], "\n    # via flask\n", "\n    # via flask\n\n"),
 			"the layout differs from what bundle pin writes (order, spacing or comments)", "the file has no header naming the command that pinned it"},
 	} {
