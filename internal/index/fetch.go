@@ -103,9 +103,37 @@ func (f *fetcher) get(ctx context.Context, raw, accept string) (*page, error) {
 	}
 	key := keyOf(redact(raw), accept)
 	cached := f.cache.getHTTP(key)
-	if cached != nil && (f.offline || !f.refresh && cached.fresh(f.now())) {
+	resp, err := f.revalidate(ctx, raw, accept, key, cached)
+	if err != nil {
+		return nil, err
+	}
+	if resp == nil {
 		cu, _ := url.Parse(cached.URL)
 		return &page{body: cached.Body, contentType: cached.ContentType, url: cu}, nil
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", redact(raw), err)
+	}
+	final := resp.Request.URL
+	e := &httpEntry{URL: final.String(), ContentType: resp.Header.Get("Content-Type"), ETag: resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"), Stored: f.now(), MaxAge: parseMaxAge(resp.Header.Get("Cache-Control")), Body: body}
+	if e.MaxAge >= 0 {
+		f.cache.putHTTP(key, e)
+	}
+	return &page{body: body, contentType: e.ContentType, url: final}, nil
+}
+
+// revalidate decides between cached (the cache entry under key, or nil)
+// and the server for raw. It returns a nil response when cached is to be
+// used: it is fresh, or --offline, or the server answered 304 (then its
+// freshness is renewed in the cache). Otherwise it returns the server's
+// 200 response, for the caller to read and close. Without a usable entry,
+// --offline is ErrOffline; 404 and 410 are errNoPage.
+func (f *fetcher) revalidate(ctx context.Context, raw, accept, key string, cached *httpEntry) (*http.Response, error) {
+	if cached != nil && (f.offline || !f.refresh && cached.fresh(f.now())) {
+		return nil, nil
 	}
 	if f.offline {
 		return nil, fmt.Errorf("%s: %w", redact(raw), ErrOffline)
@@ -129,30 +157,22 @@ func (f *fetcher) get(ctx context.Context, raw, accept string) (*page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fetching %s: %w", redact(raw), err)
 	}
-	defer resp.Body.Close()
 	switch {
+	case resp.StatusCode == http.StatusOK:
+		return resp, nil
 	case resp.StatusCode == http.StatusNotModified && cached != nil:
+		resp.Body.Close()
 		cached.Stored = f.now()
 		cached.MaxAge = parseMaxAge(resp.Header.Get("Cache-Control"))
 		f.cache.putHTTP(key, cached)
-		cu, _ := url.Parse(cached.URL)
-		return &page{body: cached.Body, contentType: cached.ContentType, url: cu}, nil
+		return nil, nil
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
+		resp.Body.Close()
 		return nil, errNoPage
-	case resp.StatusCode != http.StatusOK:
+	default:
+		resp.Body.Close()
 		return nil, fmt.Errorf("fetching %s: %w %s", redact(raw), ErrHTTP, resp.Status)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
-	if err != nil {
-		return nil, fmt.Errorf("fetching %s: %w", redact(raw), err)
-	}
-	final := resp.Request.URL
-	e := &httpEntry{URL: final.String(), ContentType: resp.Header.Get("Content-Type"), ETag: resp.Header.Get("ETag"),
-		LastModified: resp.Header.Get("Last-Modified"), Stored: f.now(), MaxAge: parseMaxAge(resp.Header.Get("Cache-Control")), Body: body}
-	if e.MaxAge >= 0 {
-		f.cache.putHTTP(key, e)
-	}
-	return &page{body: body, contentType: e.ContentType, url: final}, nil
 }
 
 // readLocal reads a file: URL.

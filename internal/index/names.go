@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -301,41 +300,14 @@ func (f *fetcher) projectNames(ctx context.Context, base string) ([]byte, error)
 	if cached != nil && cached.ContentType != namesContentType {
 		cached = nil
 	}
-	if cached != nil && (f.offline || !f.refresh && cached.fresh(f.now())) {
-		return cached.Body, nil
-	}
-	if f.offline {
-		return nil, fmt.Errorf("%s: %w", redact(raw), ErrOffline)
-	}
-	req, err := f.request(ctx, raw)
+	resp, err := f.revalidate(ctx, raw, acceptSimple, key, cached)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", acceptSimple)
-	if cached != nil && !f.refresh {
-		if cached.ETag != "" {
-			req.Header.Set("If-None-Match", cached.ETag)
-		}
-		if cached.LastModified != "" {
-			req.Header.Set("If-Modified-Since", cached.LastModified)
-		}
-	}
-	resp, err := f.client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("fetching %s: %w", redact(raw), err)
+	if resp == nil {
+		return cached.Body, nil
 	}
 	defer resp.Body.Close()
-	switch {
-	case resp.StatusCode == http.StatusNotModified && cached != nil:
-		cached.Stored = f.now()
-		cached.MaxAge = parseMaxAge(resp.Header.Get("Cache-Control"))
-		f.cache.putHTTP(key, cached)
-		return cached.Body, nil
-	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
-		return nil, errNoPage
-	case resp.StatusCode != http.StatusOK:
-		return nil, fmt.Errorf("fetching %s: %w %s", redact(raw), ErrHTTP, resp.Status)
-	}
 	lr := &io.LimitedReader{R: resp.Body, N: namesMaxBytes}
 	if err := cutAtCap(scanProjects(lr, resp.Header.Get("Content-Type"), l), lr, l); err != nil {
 		return nil, fmt.Errorf("%s: %w", redact(raw), err)
