@@ -61,25 +61,5 @@ if [ -n "$old" ]; then
 fi
 
 mkdir "$w/new" && (cd "$w/new" && unzip -q "$whl")
-PYTHONPATH="$w/new" "$opy" -m bundle_runtime "$root/examples/hello/bin/wsgiapp" --listen 127.0.0.1:0 --threads 4 \
-	>"$w/out" 2>"$w/err" &
-pid=$!
-url=
-for _ in $(seq 100); do
-	url=$(grep -o 'listening on http://[^ ]*' "$w/err" 2>/dev/null | head -1 | cut -d' ' -f3) || true
-	[ -n "$url" ] && break
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.1
-done
-[ -n "$url" ] || { cat "$w/err" >&2; echo "FAIL: no server" >&2; exit 1; }
-maps=$(awk '$6 ~ /lib(c|pthread)[-.]|ld-/ {print $6}' "/proc/$pid/maps" | sort -u | tr '\n' ' ')
-body=$(curl -sS "$url/")
-n=0
-for _ in $(seq 200); do
-	[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/")" = 200 ] && n=$((n + 1))
-done
-kill -TERM "$pid"
-wait "$pid" || { cat "$w/err" >&2; echo "FAIL: exit status $?" >&2; exit 1; }
-pid=
-[ "$n" = 200 ] && [ "$body" = "Hello, world!" ] || { echo "FAIL: $n/200 ok, body $body" >&2; exit 1; }
-echo "ok: $(basename "$whl") served examples/hello (200/200 requests) on $url, stopped by SIGTERM; mapped: $maps"
+. "$root/runtime/serve_hello.sh"
+serve_hello "glibc 2.31 python$ver" "$home" "$opy"
