@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/bundle-wsgi/bundle/internal/wheel"
 	"github.com/bundle-wsgi/bundle/spec"
@@ -41,18 +40,7 @@ type MemoryRelease struct {
 func NewMemoryProvider(releases []MemoryRelease) (*MemoryProvider, error) {
 	p := &MemoryProvider{dists: map[string][]memDist{}}
 	for _, r := range releases {
-		var b strings.Builder
-		fmt.Fprintf(&b, "Metadata-Version: 2.1\nName: %s\nVersion: %s\n", r.Name, r.Version)
-		if r.RequiresPython != "" {
-			fmt.Fprintf(&b, "Requires-Python: %s\n", r.RequiresPython)
-		}
-		for _, e := range r.Extras {
-			fmt.Fprintf(&b, "Provides-Extra: %s\n", e)
-		}
-		for _, q := range r.Requires {
-			fmt.Fprintf(&b, "Requires-Dist: %s\n", q)
-		}
-		m, err := wheel.ParseMetadata([]byte(b.String()))
+		m, err := wheel.ParseMetadata([]byte(wheel.MetadataText(r.Name, r.Version, r.RequiresPython, r.Extras, r.Requires)))
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", r.Name, r.Version, err)
 		}

@@ -180,6 +180,23 @@ type BuildOptions struct {
 	Files map[string]string
 }
 
+// MetadataText is a minimal METADATA file (Metadata-Version 2.1) with
+// these fields, as Build writes it into a wheel.
+func MetadataText(name, version, requiresPython string, providesExtra, requiresDist []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Metadata-Version: 2.1\nName: %s\nVersion: %s\n", name, version)
+	if requiresPython != "" {
+		fmt.Fprintf(&b, "Requires-Python: %s\n", requiresPython)
+	}
+	for _, e := range providesExtra {
+		fmt.Fprintf(&b, "Provides-Extra: %s\n", e)
+	}
+	for _, r := range requiresDist {
+		fmt.Fprintf(&b, "Requires-Dist: %s\n", r)
+	}
+	return b.String()
+}
+
 // Build returns a minimal valid wheel (PEP 427: NAME-VERSION.dist-info
 // with METADATA, WHEEL and RECORD) and its filename. It serves tests and
 // the synthetic universes of benchmarks. The zip is deterministic.
@@ -194,24 +211,14 @@ func Build(name, version string, opts BuildOptions) (filename string, data []byt
 	}
 	filename = dist + "-" + v.String() + "-" + opts.Tag + ".whl"
 	info := dist + "-" + v.String() + ".dist-info/"
-	var meta strings.Builder
-	fmt.Fprintf(&meta, "Metadata-Version: 2.1\nName: %s\nVersion: %s\n", name, v)
-	if opts.RequiresPython != "" {
-		fmt.Fprintf(&meta, "Requires-Python: %s\n", opts.RequiresPython)
-	}
-	for _, e := range opts.ProvidesExtra {
-		fmt.Fprintf(&meta, "Provides-Extra: %s\n", e)
-	}
-	for _, r := range opts.RequiresDist {
-		fmt.Fprintf(&meta, "Requires-Dist: %s\n", r)
-	}
+	meta := MetadataText(name, v.String(), opts.RequiresPython, opts.ProvidesExtra, opts.RequiresDist)
 	members := [][2]string{}
 	for p, c := range opts.Files {
 		members = append(members, [2]string{p, c})
 	}
 	sortPairs(members)
 	members = append(members,
-		[2]string{info + "METADATA", meta.String()},
+		[2]string{info + "METADATA", meta},
 		[2]string{info + "WHEEL", "Wheel-Version: 1.0\nGenerator: bundle\nRoot-Is-Purelib: true\nTag: " + opts.Tag + "\n"},
 	)
 	var record strings.Builder
