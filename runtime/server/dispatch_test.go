@@ -137,20 +137,7 @@ func TestSpareWorkers(t *testing.T) {
 	app := &sleepApp{idApp{ids: map[int]int{}}}
 	_, base := start(t, cfg, app)
 	begin := time.Now()
-	var wg sync.WaitGroup
-	for i := 0; i < 4; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp, err := http.Get(base + "/")
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			resp.Body.Close()
-		}()
-	}
-	wg.Wait()
+	getAll(t, base+"/", 4)
 	if d := time.Since(begin); d > 300*time.Millisecond {
 		t.Errorf("4 requests of 100 ms on 4 threads took %v", d)
 	}
@@ -188,20 +175,7 @@ func TestNoSpareForCPUBound(t *testing.T) {
 	cfg.Threads = 4
 	app := &spinApp{idApp{ids: map[int]int{}}}
 	_, base := start(t, cfg, app)
-	var wg sync.WaitGroup
-	for i := 0; i < 8; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp, err := http.Get(base + "/")
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			resp.Body.Close()
-		}()
-	}
-	wg.Wait()
+	getAll(t, base+"/", 8)
 	app.mu.Lock()
 	defer app.mu.Unlock()
 	t.Logf("workers: %v", app.ids)
@@ -253,4 +227,23 @@ func TestTickPeriod(t *testing.T) {
 	if time.Since(d.lastLong) > time.Second {
 		t.Errorf("a request of 2 ms did not set lastLong")
 	}
+}
+
+// getAll sends n GET requests for url at once and waits for them all.
+func getAll(t *testing.T, url string, n int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Get(url)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+		}()
+	}
+	wg.Wait()
 }
